@@ -1,0 +1,19 @@
+/** What a command needs from the outside world; the bin wires process streams, tests wire buffers. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** True when stdout is a terminal (progress bars, colours). */
+  isTty: boolean;
+}
+
+/** Exit statuses shared by every command (README "CLI"). */
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  badInput: 2,
+  flashFailed: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
