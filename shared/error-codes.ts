@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   // pipeline
   'wrong-board',
   'reenumeration-timeout',
+  'board-reset',
+  'ambiguous-target',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -9,12 +9,7 @@ export interface VmFacts {
 }
 
 export type UsbAccessState =
-  | 'ok'
-  | 'no-usb-subsystem'
-  | 'permission-denied'
-  | 'no-udev-rule'
-  | 'no-driver'
-  | 'unknown';
+  'ok' | 'no-usb-subsystem' | 'permission-denied' | 'no-udev-rule' | 'no-driver' | 'unknown';
 
 export interface UsbAccessFacts {
   state: UsbAccessState;
