@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   // files and layouts
   'file-not-found',
   'file-unreadable',
+  'file-unwritable',
   'not-a-file',
   'not-text',
   'layout-invalid',
@@ -23,6 +24,7 @@ export const ERROR_CODES = [
   'device-not-found',
   'transfer-failed',
   'stall',
+  'usb-unsupported',
   // DFU protocol
   'dfu-status-error',
   'dfu-unexpected-state',

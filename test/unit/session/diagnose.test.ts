@@ -40,32 +40,28 @@ function waitTimedOut(
 
 describe('diagnose', () => {
   it('returns null for a successful session', () => {
-    const log = new EventLog()
-      .start()
-      .push({
-        type: 'outcome',
-        ok: true,
-        cancelled: false,
-        symptom: null,
-        diagnosis: null,
-        durationMs: 1,
-        partitionsWritten: 3,
-        bytesWritten: 10,
-      });
+    const log = new EventLog().start().push({
+      type: 'outcome',
+      ok: true,
+      cancelled: false,
+      symptom: null,
+      diagnosis: null,
+      durationMs: 1,
+      partitionsWritten: 3,
+      bytesWritten: 10,
+    });
     expect(diagnose(log.events)).toBeNull();
   });
 
   it('names U-Boot OTG setup first when U-Boot never enumerates on bare metal', () => {
-    const log = new EventLog()
-      .start()
-      .push({
-        type: 'identity',
-        change: 'connect',
-        role: 'target',
-        identity: tfa,
-        info: stageInfo('tfa'),
-        serialNote: null,
-      });
+    const log = new EventLog().start().push({
+      type: 'identity',
+      change: 'connect',
+      role: 'target',
+      identity: tfa,
+      info: stageInfo('tfa'),
+      serialNote: null,
+    });
     log.at(1_000).push({ type: 'detach', stage: 'tfa', tolerated: null });
     log.push({
       type: 'identity',
@@ -99,15 +95,13 @@ describe('diagnose', () => {
 
   it('ranks TF-A authentication higher when the FIP carries TBB certificates', () => {
     const plain = diagnose(waitTimedOut(new EventLog().start(), 'after-fip').events)!;
-    const signedLog = new EventLog()
-      .start()
-      .push({
-        type: 'preflight',
-        level: 'info',
-        code: 'fip-tbb-certificates',
-        message: 'signed',
-        hint: null,
-      });
+    const signedLog = new EventLog().start().push({
+      type: 'preflight',
+      level: 'info',
+      code: 'fip-tbb-certificates',
+      message: 'signed',
+      hint: null,
+    });
     const signed = diagnose(waitTimedOut(signedLog, 'after-fip').events)!;
     const scoreOf = (d: typeof plain, id: string): number => d.causes.find((c) => c.id === id)!.score;
     expect(scoreOf(signed, 'tfa-auth-failure')).toBeGreaterThan(scoreOf(plain, 'tfa-auth-failure'));
@@ -230,39 +224,33 @@ describe('diagnose', () => {
   });
 
   it('classifies permission and busy errors as reenumerated-inaccessible', () => {
-    const log = new EventLog()
-      .start()
-      .push({
-        type: 'error',
-        stage: 'uboot-layout',
-        error: { code: 'usb-permission-denied', message: 'Access denied', hint: null, fields: {} },
-      });
+    const log = new EventLog().start().push({
+      type: 'error',
+      stage: 'uboot-layout',
+      error: { code: 'usb-permission-denied', message: 'Access denied', hint: null, fields: {} },
+    });
     const d = diagnose(log.events)!;
     expect(d.symptom).toBe('reenumerated-inaccessible');
     expect(d.causes[0]!.id).toBe('host-permissions');
-    const busy = new EventLog()
-      .start()
-      .push({
-        type: 'error',
-        stage: 'uboot-layout',
-        error: { code: 'usb-busy', message: 'busy', hint: null, fields: {} },
-      });
+    const busy = new EventLog().start().push({
+      type: 'error',
+      stage: 'uboot-layout',
+      error: { code: 'usb-busy', message: 'busy', hint: null, fields: {} },
+    });
     expect(diagnose(busy.events)!.causes[0]!.id).toBe('device-held-by-another-program');
   });
 
   it('classifies a cancel, an unplug and a full-speed link', () => {
-    const cancelled = new EventLog()
-      .start()
-      .push({
-        type: 'outcome',
-        ok: false,
-        cancelled: true,
-        symptom: null,
-        diagnosis: null,
-        durationMs: 1,
-        partitionsWritten: 0,
-        bytesWritten: 0,
-      });
+    const cancelled = new EventLog().start().push({
+      type: 'outcome',
+      ok: false,
+      cancelled: true,
+      symptom: null,
+      diagnosis: null,
+      durationMs: 1,
+      partitionsWritten: 0,
+      bytesWritten: 0,
+    });
     expect(diagnose(cancelled.events)!.symptom).toBe('cancelled');
     const unplug = new EventLog()
       .start()
