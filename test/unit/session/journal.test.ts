@@ -87,7 +87,7 @@ describe('session journal', () => {
     const file = path.join(dir, 'a-file');
     await writeFile(file, 'x');
     await expect(JournalWriter.create(path.join(file, 'sub'), 'x', new Date())).rejects.toMatchObject({
-      code: 'file-unreadable',
+      code: 'file-unwritable',
     });
   });
 });
