@@ -16,6 +16,8 @@ export interface UsbAccessFacts {
   detail: string;
   /** One command or step that fixes it, when there is one. */
   fix: string | null;
+  /** What the probe looked at (rule files found, device nodes, uid), for a diagnosis. Optional: added later. */
+  evidence?: string[];
 }
 
 /** The host environment a flash runs in. Probed in production, injected in tests and simulations. */

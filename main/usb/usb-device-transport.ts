@@ -1,0 +1,253 @@
+import type { BoardIdentity } from '../../shared/domain/board-identity.js';
+import { AppError } from '../core/app-error.js';
+import type { Clock } from '../core/clock.js';
+import type {
+  ControlInResult,
+  ControlOutResult,
+  ControlSetup,
+  IoOptions,
+  UsbTransport,
+} from '../transport/usb-transport.js';
+import { toBytes } from './descriptor-reader.js';
+import { raceIo, type AbandonReason } from './race-io.js';
+import { isAlternateRefused, isStallError, mapUsbError, type UsbOperation } from './usb-error-map.js';
+import type { WebUsbDeviceLike } from './webusb-types.js';
+
+export interface TransportDeps {
+  clock: Clock;
+  platform: NodeJS.Platform;
+  /** Extra time given to a call that carries its own OS timeout before the clock gives up on it. */
+  nativeTimeoutGraceMs: number;
+  closeTimeoutMs: number;
+  udevRulePath?: string;
+  /** Told when the handle is closed, so the bus stops tracking it. */
+  onClosed: (transport: UsbDeviceTransport) => void;
+}
+
+type HandleState = 'open' | 'closed' | 'gone' | 'abandoned';
+
+/**
+ * A UsbTransport over one WebUSB device.
+ *
+ * Time: WebUSB calls take no timeout and cannot be cancelled. Control transfers pass `timeoutMs` to
+ * node-usb, which hands it to the OS, so they end by themselves; the injected clock still races them
+ * (with `nativeTimeoutGraceMs` of slack). open/claim/SET_INTERFACE/reset have no OS timeout at all and
+ * race the clock alone. When the clock or the AbortSignal wins, the OS call is still in flight and its
+ * effect unknown, so the handle becomes *abandoned*: every later call rejects with 'transfer-failed'
+ * (fields.abandoned) until the caller closes it and opens the device again.
+ */
+export class UsbDeviceTransport implements UsbTransport {
+  private state: HandleState = 'open';
+  private abandonedBy: AbandonReason | null = null;
+  private readonly gone = new AbortController();
+  private readonly claimed = new Set<number>();
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    readonly identity: BoardIdentity,
+    private readonly device: WebUsbDeviceLike,
+    private readonly deps: TransportDeps,
+  ) {}
+
+  /** The bus saw this enumeration leave: pending and later calls reject with 'device-gone'. */
+  markGone(): void {
+    if (this.state === 'closed' || this.state === 'gone') return;
+    this.state = 'gone';
+    this.gone.abort(this.goneError(null));
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  async selectConfiguration(configurationValue: number, options: IoOptions): Promise<void> {
+    await this.run('select-configuration', options, null, () =>
+      this.device.selectConfiguration(configurationValue),
+    );
+  }
+
+  async claimInterface(interfaceNumber: number, options: IoOptions): Promise<void> {
+    await this.run('claim-interface', options, null, () => this.device.claimInterface(interfaceNumber));
+    this.claimed.add(interfaceNumber);
+  }
+
+  async selectAlternate(
+    interfaceNumber: number,
+    alternate: number,
+    options: IoOptions,
+  ): Promise<'ok' | 'stall'> {
+    try {
+      await this.run('select-alternate', options, null, () =>
+        this.device.selectAlternateInterface(interfaceNumber, alternate),
+      );
+      return 'ok';
+    } catch (error) {
+      if (error instanceof RefusedError) return 'stall';
+      throw error;
+    }
+  }
+
+  async controlIn(setup: ControlSetup, length: number, options: IoOptions): Promise<ControlInResult> {
+    await this.ensureClaimed(setup, options);
+    try {
+      const result = await this.run('control-in', options, options.timeoutMs, () =>
+        this.device.controlTransferIn({ ...setup }, length, options.timeoutMs),
+      );
+      if (result.status === 'stall') return { status: 'stall' };
+      if (result.status !== 'ok') throw this.statusError('control-in', result.status);
+      return { status: 'ok', data: toBytes(result.data) };
+    } catch (error) {
+      if (error instanceof RefusedError) return { status: 'stall' };
+      throw error;
+    }
+  }
+
+  async controlOut(setup: ControlSetup, data: Uint8Array, options: IoOptions): Promise<ControlOutResult> {
+    await this.ensureClaimed(setup, options);
+    try {
+      // node-usb converts `data` unconditionally: a zero-length OUT (ZLP DNLOAD, DETACH) needs an empty array.
+      const result = await this.run('control-out', options, options.timeoutMs, () =>
+        this.device.controlTransferOut({ ...setup }, data, options.timeoutMs),
+      );
+      if (result.status === 'stall') return { status: 'stall' };
+      if (result.status !== 'ok') throw this.statusError('control-out', result.status);
+      return { status: 'ok', bytesWritten: result.bytesWritten };
+    } catch (error) {
+      if (error instanceof RefusedError) return { status: 'stall' };
+      throw error;
+    }
+  }
+
+  /**
+   * A port reset that makes the device leave the bus did what was asked (U-Boot reboots the board after
+   * DETACH + reset), so 'device-gone' from the reset itself resolves; the bus reports the disconnect.
+   */
+  async reset(options: IoOptions): Promise<void> {
+    try {
+      await this.run('reset', options, null, () => this.device.reset());
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'device-gone') {
+        this.markGone();
+        return;
+      }
+      throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
+    const best = async (start: () => Promise<void>): Promise<void> => {
+      await raceIo(start, {
+        clock: this.deps.clock,
+        timeoutMs: this.deps.closeTimeoutMs,
+        what: 'close',
+      }).catch(() => undefined);
+    };
+    if (this.state !== 'gone') {
+      for (const interfaceNumber of this.claimed)
+        await best(() => this.device.releaseInterface(interfaceNumber));
+    }
+    await best(() => this.device.close());
+    this.claimed.clear();
+    this.state = 'closed';
+    this.deps.onClosed(this);
+  }
+
+  /** node-usb v3 routes every control request through a claimed interface, even device requests. */
+  private async ensureClaimed(setup: ControlSetup, options: IoOptions): Promise<void> {
+    if (this.claimed.size > 0 || this.state !== 'open') return;
+    await this.claimInterface(setup.recipient === 'interface' ? setup.index & 0xff : 0, options);
+  }
+
+  private async run<T>(
+    operation: UsbOperation,
+    options: IoOptions,
+    nativeTimeoutMs: number | null,
+    start: () => Promise<T>,
+  ): Promise<T> {
+    this.assertUsable(operation);
+    const what = `${operation} on ${this.identity.connectionId}`;
+    try {
+      return await raceIo(start, {
+        clock: this.deps.clock,
+        timeoutMs:
+          nativeTimeoutMs === null ? options.timeoutMs : nativeTimeoutMs + this.deps.nativeTimeoutGraceMs,
+        signal: options.signal,
+        gone: this.gone.signal,
+        what,
+        fields: { operation, connectionId: this.identity.connectionId, portPath: this.identity.portPath },
+        onAbandon: (reason) => {
+          if (reason !== 'gone' && this.state === 'open') {
+            this.state = 'abandoned';
+            this.abandonedBy = reason;
+          }
+        },
+      });
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (operation === 'select-alternate' && isAlternateRefused(error, this.deps.platform))
+        throw new RefusedError();
+      if ((operation === 'control-in' || operation === 'control-out') && isStallError(error))
+        throw new RefusedError();
+      if (this.state === 'gone') throw this.goneError(operation);
+      const mapped = mapUsbError(error, {
+        operation,
+        platform: this.deps.platform,
+        connectionId: this.identity.connectionId,
+        portPath: this.identity.portPath,
+        nativeTimeoutMs: nativeTimeoutMs ?? undefined,
+        udevRulePath: this.deps.udevRulePath,
+      });
+      if (mapped.code === 'device-gone' && operation !== 'reset') this.markGone();
+      throw mapped;
+    }
+  }
+
+  private assertUsable(operation: UsbOperation): void {
+    const fields = { operation, connectionId: this.identity.connectionId, portPath: this.identity.portPath };
+    switch (this.state) {
+      case 'open':
+        return;
+      case 'gone':
+        throw this.goneError(operation);
+      case 'closed':
+        throw new AppError('internal', `The USB handle for ${this.identity.connectionId} is closed.`, fields);
+      case 'abandoned':
+        throw new AppError(
+          'transfer-failed',
+          `The USB handle for ${this.identity.connectionId} was abandoned after a ${this.abandonedBy ?? 'timeout'}: an OS call may still be running on it.`,
+          { ...fields, abandoned: true, abandonedBy: this.abandonedBy },
+          'Close this handle and open the device again.',
+        );
+    }
+  }
+
+  private goneError(operation: UsbOperation | null): AppError {
+    const during = operation ? ` (${operation} refused: this handle belongs to that enumeration)` : '';
+    return new AppError(
+      'device-gone',
+      `The board on port ${this.identity.portPath} left the USB bus${during}.`,
+      { connectionId: this.identity.connectionId, portPath: this.identity.portPath, operation },
+    );
+  }
+
+  private statusError(operation: UsbOperation, status: string): AppError {
+    return new AppError(
+      'transfer-failed',
+      `${operation} on ${this.identity.connectionId} ended with status "${status}".`,
+      {
+        operation,
+        status,
+        connectionId: this.identity.connectionId,
+        portPath: this.identity.portPath,
+      },
+    );
+  }
+}
+
+/** Internal marker: the device refused the request with a STALL, which callers receive as a result. */
+class RefusedError extends Error {}
