@@ -1,0 +1,45 @@
+/** Alt lists and product strings per stage, as protocol §2.3/§2.4 and the DH/F2/F3 logs show them. */
+export const ALTS = {
+  romMp15: [
+    '@Partition0 /0x00/1*256Ke',
+    '@FSBL /0x01/1*1Me',
+    '@Partition2 /0x02/1*1Me',
+    '@Partition3 /0x03/1*16Me',
+    '@Partition4 /0x04/1*16Me',
+    '@virtual /0xF1/1*512Ba',
+  ],
+  romMp13: ['@FSBL /0x01/1*128Ke', '@virtual /0xF1/1*512Ba'],
+  romMp25: ['@FSBL /0x01/1*256Ke', '@virtual /0xF1/1*512Ba'],
+  tfaMp13: ['@SSBL /0x03/1*16Me', '@virtual /0xF1/1*512Ba'],
+  tfaMp2: ['@DDR FIP /0x02/1*32Ke', '@FIP /0x03/1*16Me', '@virtual /0xF1/1*512Ba'],
+  ubootFirst: ['@FlashLayout/0x00/1*256Ke', '@virtual/0xf1/1*512Be', '@OTP/0xf2/1*776Be', '@PMIC/0xf4/1*8Be'],
+  ubootFirstMinimal: ['@FlashLayout/0x00/1*256Ke', '@virtual/0xf1/1*512Be'],
+  ubootSecond: [
+    '@fsbl1/0x01/1*256Ke',
+    '@fsbl2/0x04/1*256Ke',
+    '@fip-a/0x05/1*4Me',
+    '@bootfs/0x10/1*64Me',
+    '@rootfs/0x21/1*3Ge',
+    '@virtual/0xf1/1*512Be',
+    '@OTP/0xf2/1*1024Be',
+    '@PMIC/0xf4/1*8Be',
+  ],
+};
+
+export const PRODUCTS = {
+  romMp15: 'DFU in HS Mode @Device ID /0x500, @Revision ID /0x0000',
+  romMp15Fs: 'DFU in FS Mode @Device ID /0x500, @Revision ID /0x0000',
+  romMp13: 'DFU in HS Mode @Device ID /0x501, @Revision ID /0x1003',
+  romMp25: 'DFU in HS Mode @Device ID /0x505, @Revision ID /0x2000',
+  romMp21: 'DFU in HS Mode @Device ID /0x503, @Revision ID /0x1000',
+  tfaMp15: 'DFU @Device ID /0x500, @Revision ID /0x2000, @Name /STM32MP157CAA Rev.B,',
+  tfaMp13: 'DFU @Device ID /0x501, @Revision ID /0x1003, @Name /STM32MP135F Rev.Y,',
+  tfaMp25: 'DFU @Device ID /0x505, @Revision ID /0x0011, @Name /STM32MP255CAK Rev.Y,',
+  tfaMp25BareName: 'DFU @Device ID /0x505, @Revision ID /0x0011, /STM32MP257FAI Rev.Y,',
+  tfaMp23: 'DFU @Device ID /0x505, @Revision ID /0x0011, @Name /STM32MP235FAK Rev.Y,',
+  ubootMp15: 'USB download gadget@Device ID /0x500, @Revision ID /0x2000, @Name /STM32MP153AAA Rev.B,',
+  ubootMp15Old: 'USB download gadget@Device ID /0x500, @Revision ID /0x0000',
+  ubootMp13: 'USB download gadget@Device ID /0x501, @Revision ID /0x1003, @Name /STM32MP135F Rev.Y,',
+  ubootMp25: 'USB download gadget@Device ID /0x505, @Revision ID /0x0011, @Name /STM32MP257FAK Rev.Y,',
+  ubootMp21: 'USB download gadget@Device ID /0x503, @Revision ID /0x0001, @Name /STM32MP215FAN Rev.A,',
+};
