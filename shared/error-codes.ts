@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'not-a-file',
   'not-text',
   'layout-invalid',
+  'file-too-large',
   // USB access and transport
   'usb-unavailable',
   'usb-permission-denied',
@@ -39,6 +40,7 @@ export const ERROR_CODES = [
   'reenumeration-timeout',
   'board-reset',
   'ambiguous-target',
+  'soc-mismatch',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
