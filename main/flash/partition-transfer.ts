@@ -13,7 +13,9 @@ function single(bytes: Uint8Array): AsyncIterable<Uint8Array> {
       let done = false;
       return {
         next: () => {
-          const result = done ? { done: true as const, value: undefined } : { done: false as const, value: bytes };
+          const result = done
+            ? { done: true as const, value: undefined }
+            : { done: false as const, value: bytes };
           done = true;
           return Promise.resolve(result);
         },

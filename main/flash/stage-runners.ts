@@ -104,12 +104,24 @@ export async function runRomStage(
     partition: fsbl,
   });
   if (profile.handover === 'none-rom-jumps-after-manifest') {
-    // MP15: the ROM jumps to TF-A without leaving the bus; TF-A answers on this very handle.
-    context.phase = 'tfa';
-    context.emit({ type: 'stage', phase: 'tfa', info: null, connectionId: identity.connectionId });
+    // MP15: the ROM jumps to TF-A without leaving the bus; TF-A answers on this very handle. Until it
+    // does, an error (dfuERROR after the manifest) is the ROM refusing the FSBL.
     const virtualAlt = requireAltForPhase(map, PHASE.command);
     const first = await firstAnswer(context, client, virtualAlt, profile.nextStageTimeoutMs);
     if (first === 'left-the-bus') return { kind: 'wait', after: 'after-fsbl', expecting: ['tfa'] };
+    if (first.phase === PHASE.fsbl) {
+      // Still the ROM, still asking for the FSBL: it refused the image (it reported dfuERROR after the manifest).
+      emitPhase(context, first, 'rom');
+      throw new AppError(
+        'dfu-status-error',
+        'The ROM code refused the FSBL: after the download it reported an error and asks for phase 0x01 again.',
+        { stage: 'rom', phase: first.phase },
+        'Check the STM32 header of the 0x01 file (version for this SoC, checksum, length) and, on a secure-closed part, its signature.',
+      );
+    }
+    context.phase = 'tfa';
+    context.emit({ type: 'stage', phase: 'tfa', info: null, connectionId: identity.connectionId });
+    emitPhase(context, first, 'tfa');
     return runTfaStage(context, client, identity, family, first);
   }
   await detach(context, client, 'rom', profile.detachOnlyInIdle);
@@ -129,7 +141,7 @@ async function firstAnswer(
   const deadline = context.clock.nowMs() + budgetMs;
   for (;;) {
     try {
-      return await readPhase(context, client, virtualAlt, 'tfa');
+      return await getPhase(client, virtualAlt, call(context));
     } catch (error) {
       if (isAppError(error, 'device-gone')) return 'left-the-bus';
       const retriable =
