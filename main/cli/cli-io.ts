@@ -6,6 +6,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** True when stdout is a terminal (progress bars, colours). */
   isTty: boolean;
+  /** Aborts on Ctrl-C: long commands cancel cleanly and report a "cancelled" outcome. */
+  signal?: AbortSignal;
 }
 
 /** Exit statuses shared by every command (README "CLI"). */

@@ -181,6 +181,14 @@ export const CAUSES = {
     title: 'Several boards on one hub, or a hub that renumbers ports',
     checks: ['Flash one board per port path; check which board is plugged where.'],
   },
+  'host-no-usb': {
+    title: 'This program sees no USB bus on this host',
+    checks: [
+      'WSL 2: attach the board with usbipd-win (usbipd attach --wsl --auto-attach --hardware-id 0483:df11).',
+      'Containers: pass the bus in (-v /dev/bus/usb:/dev/bus/usb and a device cgroup rule for major 189).',
+      'Without hardware, try the simulated board: --sim mp15.',
+    ],
+  },
   'user-cancelled': {
     title: 'Cancelled by the user',
     checks: ['Nothing to fix. The board was left in a known state; start again when ready.'],
@@ -206,6 +214,8 @@ export interface Diagnosis {
   /** For `no-reenumeration`: the stage the host was waiting after. */
   variant: string | null;
   summary: string;
+  /** Facts of this session that support the symptom itself (what the bus did, how long we waited). */
+  evidence: string[];
   /** For layout-rejected: U-Boot's text and, when it can be mapped, the .tsv line. */
   deviceText: string | null;
   layoutLine: number | null;

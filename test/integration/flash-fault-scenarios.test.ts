@@ -72,7 +72,9 @@ describe('every fault scenario ends with the right symptom and leaves nothing ru
       if (expected.firstCause) expect(diagnosis.causes[0]?.id).toBe(expected.firstCause);
       for (const cause of expected.causes ?? []) expect(diagnosis.causes.map((c) => c.id)).toContain(cause);
       if (expected.evidence)
-        expect(diagnosis.causes.flatMap((c) => c.evidence).join('\n')).toMatch(expected.evidence);
+        expect([...diagnosis.evidence, ...diagnosis.causes.flatMap((c) => c.evidence)].join('\n')).toMatch(
+          expected.evidence,
+        );
       for (const cause of diagnosis.causes) expect(cause.checks.length).toBeGreaterThan(0);
     }
     // The host never talked to a device that had left, never broke the DFU state machines.

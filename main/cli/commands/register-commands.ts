@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import type { CommandRun } from '../run-cli.js';
+import { registerFlashCommand } from './flash-command.js';
+import { registerLayoutCommand } from './layout-command.js';
+import { registerListCommand } from './list-command.js';
+import { registerSampleCommand } from './sample-command.js';
 
 /** Each command lives in its own file and registers itself here. */
-export function registerCommands(_program: Command, _io: CliIo, _run: CommandRun): void {}
+export function registerCommands(program: Command, io: CliIo, run: CommandRun): void {
+  registerLayoutCommand(program, io, run);
+  registerListCommand(program, io, run);
+  registerFlashCommand(program, io, run);
+  registerSampleCommand(program, io, run);
+}

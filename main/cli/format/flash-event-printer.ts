@@ -108,7 +108,7 @@ export class FlashEventPrinter {
       return;
     }
     const quartile = Math.floor(fraction * 4);
-    if (quartile > (this.lastQuartile.get(event.phaseId) ?? -1) && quartile < 4) {
+    if (quartile > (this.lastQuartile.get(event.phaseId) ?? 0) && quartile < 4) {
       this.lastQuartile.set(event.phaseId, quartile);
       this.line(
         `           ${quartile * 25}% ${formatBytes(event.bytesSent)} at ${formatRate(event.rateBytesPerS)}`,
@@ -146,6 +146,7 @@ export function formatDiagnosis(diagnosis: Diagnosis): string {
   ];
   if (diagnosis.deviceText) lines.push(`Board said: ${diagnosis.deviceText}`);
   if (diagnosis.layoutLine !== null) lines.push(`Layout line: ${diagnosis.layoutLine}`);
+  for (const fact of diagnosis.evidence) lines.push(`  seen: ${fact}`);
   lines.push('Likely causes, most likely first:');
   diagnosis.causes.forEach((cause, i) => {
     lines.push(`  ${i + 1}. [${cause.likelihood}] ${cause.title}  (${cause.id})`);

@@ -15,8 +15,8 @@ export interface DiagnoseOptions {
   fsblNotUsbPreflightCodes?: readonly string[];
 }
 
-const DEFAULT_TBB_CODES = ['fip-tbb-certificates'];
-const DEFAULT_FSBL_NOT_USB_CODES = ['fsbl-not-usb-variant'];
+const DEFAULT_TBB_CODES = ['fip-tbb'];
+const DEFAULT_FSBL_NOT_USB_CODES = ['fsbl-not-usb'];
 
 const WAIT_WORDS: Record<WaitAfter, string> = {
   start: 'the board to appear',
@@ -41,6 +41,7 @@ export function diagnose(events: readonly FlashEvent[], options: DiagnoseOptions
     symptom: result.symptom,
     variant: result.variant ?? null,
     summary: result.summary,
+    evidence: result.evidence ?? [],
     deviceText: result.deviceText ?? null,
     layoutLine: result.layoutLine ?? null,
     partition: result.partition ?? null,
@@ -51,6 +52,7 @@ export function diagnose(events: readonly FlashEvent[], options: DiagnoseOptions
 interface Classified {
   symptom: SymptomCode;
   summary: string;
+  evidence?: string[];
   variant?: string;
   deviceText?: string;
   layoutLine?: number | null;
@@ -91,7 +93,10 @@ function classify(ev: SessionEvidence, causes: CauseBuilder, options: DiagnoseOp
   if (error?.code === 'timeout' || error?.code === 'transfer-failed' || error?.code === 'stall') {
     return notResponding(ev, causes);
   }
-  if (error?.code === 'device-not-found') return boardNotFound(ev, causes, options);
+  if (error?.code === 'device-not-found' || error?.code === 'usb-unavailable') {
+    if (error.code === 'usb-unavailable') causes.add('host-no-usb', 0.95, [error.message]);
+    return boardNotFound(ev, causes, options);
+  }
   causes.add('cable-or-hub', 0.3, error ? [`Last error: ${error.message}`] : []);
   return {
     symptom: 'device-error',
@@ -146,7 +151,7 @@ function noReenumeration(ev: SessionEvidence, causes: CauseBuilder, options: Dia
   if (vm.length > 0) {
     // The board behaved: it left to re-enumerate. In a VM the new identity is filtered out before we see it.
     const score = after === 'after-layout' ? 0.55 : 0.95;
-    causes.add('vm-usb-filter', score, [...vm, ...base], vmChecks(ev, options));
+    causes.add('vm-usb-filter', score, vm, vmChecks(ev, options));
   }
   const tbb = hasPreflight(ev, options.tbbPreflightCodes ?? DEFAULT_TBB_CODES);
   switch (after) {
@@ -155,42 +160,44 @@ function noReenumeration(ev: SessionEvidence, causes: CauseBuilder, options: Dia
       causes.add(
         'fsbl-not-usb-variant',
         notUsb ? 0.85 : 0.4,
-        notUsb ? ['Preflight: the FSBL does not look like the USB/programmer build of TF-A.', ...base] : base,
+        notUsb ? ['Preflight: the FSBL does not look like the USB/programmer build of TF-A.'] : [],
       );
-      causes.add('tfa-panic', 0.6, base);
+      causes.add('tfa-panic', 0.6, [
+        'The ROM accepted the FSBL and let go of the bus; TF-A is the code that should enumerate next.',
+      ]);
       causes.add('power-supply', 0.25, []);
       break;
     }
     case 'after-ddr-fip':
-      causes.add('ddr-init-failure', 0.75, base);
-      causes.add('tfa-panic', 0.55, base);
+      causes.add('ddr-init-failure', 0.75, [
+        'TF-A left the bus to initialise DDR with the DDR firmware and did not come back.',
+      ]);
+      causes.add('tfa-panic', 0.55, []);
       break;
     case 'after-fip':
       causes.add('uboot-otg-setup', 0.8, [
-        ...base,
         'The ROM and TF-A answered on USB, so the cable and the host work; U-Boot is the first stage that sets up the USB controller itself.',
       ]);
-      causes.add('usb-phy-supplies', 0.55, base);
+      causes.add('usb-phy-supplies', 0.55, []);
       causes.add(
         'tfa-auth-failure',
         tbb ? 0.85 : 0.35,
-        tbb ? ['The FIP carries trusted-board-boot certificates (a signed chain).', ...base] : base,
+        tbb ? ['The FIP carries trusted-board-boot certificates (a signed chain).'] : [],
       );
-      causes.add('tfa-panic', 0.45, base);
+      causes.add('tfa-panic', 0.45, []);
       break;
     case 'after-layout':
       causes.add(
         'layout-content',
         0.5,
         [
-          ...base,
           'U-Boot accepted the layout and then initialises the devices (GPT write, erases) before it re-enumerates.',
         ],
         [
           'If the layout erases a lot (D / PED lines, RawImage), raise the wait: --timeout after-layout=<seconds>.',
         ],
       );
-      causes.add('storage-medium', 0.45, base);
+      causes.add('storage-medium', 0.45, []);
       causes.add('power-supply', 0.3, []);
       break;
     default:
@@ -200,6 +207,7 @@ function noReenumeration(ev: SessionEvidence, causes: CauseBuilder, options: Dia
     symptom: 'no-reenumeration',
     variant: after,
     summary: `The board left the bus and did not come back: waited ${formatSeconds(wait.start.timeoutMs)} for ${WAIT_WORDS[after]}.`,
+    evidence: base,
   };
 }
 
