@@ -66,6 +66,15 @@ export async function openCliBus(options: { sim: SimSpec | null; timeScale: numb
   if (options.sim) {
     const bus = new SimulatedBus({ clock });
     const scenario = options.sim.scenario ?? undefined;
+    // The simulated board powers on like a real one: it is on the bus once its ROM has enumerated.
+    const enumerated = new Promise<void>((resolve) => {
+      const unsubscribe = bus.subscribe((event) => {
+        if (event.type === 'connect') {
+          unsubscribe();
+          resolve();
+        }
+      });
+    });
     bus.plug(
       createSimulatedBoard({
         soc: options.sim.soc,
@@ -74,6 +83,7 @@ export async function openCliBus(options: { sim: SimSpec | null; timeScale: numb
         ...(scenario ? { scenario } : {}),
       }),
     );
+    await enumerated;
     return { bus, host: simulatedHostFacts(scenario), clock, close: () => bus.close() };
   }
   const [host, bus] = await Promise.all([probeHostFacts(), Promise.resolve(createUsbBackend({ clock }))]);
