@@ -51,6 +51,7 @@ export {
   type PartitionEntry,
   type StorageArea,
   type MediumKind,
+  type StoredDevice,
 } from './storage-devices.js';
 export type { UbootVariant } from './uboot-stage.js';
 export { simulatedHostFacts } from './host-facts.js';
