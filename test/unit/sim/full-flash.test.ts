@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { realLayoutsDir } from '../../helpers/real-layouts-dir.js';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../main/core/clock.js';
@@ -101,9 +103,9 @@ describe('flashes beyond the happy path', () => {
     const board = createSimulatedBoard({ soc: 'mp15', timing: { timeScale: 0 } });
     const layout = new Uint8Array(
       readFileSync(
-        new URL(
-          './fixtures/layouts/st-meta-st-stm32mp_mickledore-scarthgap_FlashLayout_sdcard_stm32mp157f-ev1_sample.tsv',
-          import.meta.url,
+        join(
+          realLayoutsDir(),
+          'st-meta-st-stm32mp_mickledore-scarthgap_FlashLayout_sdcard_stm32mp157f-ev1_sample.tsv',
         ),
       ),
     );
@@ -209,9 +211,9 @@ describe('flashes beyond the happy path', () => {
     });
     const layout = new Uint8Array(
       readFileSync(
-        new URL(
-          './fixtures/layouts/st-meta-st-stm32mp_mickledore-scarthgap_FlashLayout_delete-all_stm32mp157f-ev1_sample.tsv',
-          import.meta.url,
+        join(
+          realLayoutsDir(),
+          'st-meta-st-stm32mp_mickledore-scarthgap_FlashLayout_delete-all_stm32mp157f-ev1_sample.tsv',
         ),
       ),
     );

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { realLayoutsDir } from '../../helpers/real-layouts-dir.js';
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { checkPartitionList, parseUbootLayout } from '../../../main/sim/uboot-layout-parser.js';
 import { ascii, tsv, wrapLayout } from './helpers/images.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/layouts/', import.meta.url));
+const FIXTURES = realLayoutsDir();
 
-/** U-Boot's verdict per fixture (fixtures/layouts/README.md). */
+/** U-Boot's verdict per file (../shared/flashlayouts/real/SOURCES.md). */
 const VERDICTS: Record<string, string> = {
   'chcbaram-stm32mp135f-dk_flash2.tsv':
     'parses 4 rows; semantic REJECT: Layout: selected none phase = 0x1 for part fsbl-boot',
