@@ -94,7 +94,7 @@ export async function runFlashSession(
       identity = await follower.waitForStage({
         after: outcome.after,
         expecting: outcome.expecting,
-        timeoutMs: waitTimeoutMs(context.timeouts, outcome.after, request.plan.eraseWorkBytes),
+        timeoutMs: waitTimeoutMs(context.timeouts, outcome.after, request.plan.erase),
         notConnectionId: identity.connectionId,
         signal: context.signal,
       });

@@ -86,6 +86,38 @@ function unexpected(report: PhaseReport, stage: BootStage): AppError {
   );
 }
 
+/**
+ * A refused download (STALL or DFU error) says little by itself; TF-A and U-Boot keep the reason for
+ * GetPhase (phase 0xFF + text, protocol §4.2, §7 #7/#13). Bring the device back to dfuIDLE, ask, and
+ * report the device's own words. On U-Boot, reading 0xFF arms the reset for the next DETACH.
+ */
+async function explained(
+  context: SessionContext,
+  client: DfuClient,
+  virtualAlt: number,
+  stage: BootStage,
+  transfer: () => Promise<void>,
+): Promise<void> {
+  try {
+    await transfer();
+  } catch (error) {
+    const refused = isAppError(error, 'stall') || isAppError(error, 'dfu-status-error');
+    if (!refused || context.signal.aborted) throw error;
+    let report: PhaseReport;
+    try {
+      await client.ensureIdle({ timeoutMs: context.timeouts.controlMs });
+      report = await getPhase(client, virtualAlt, call(context));
+    } catch {
+      throw error;
+    }
+    emitPhase(context, report, stage);
+    if (report.phase !== 0xff) throw error;
+    const explainedError = phaseError(context, report, stage);
+    if (stage !== 'tfa') await detach(context, client, stage, true).catch(() => undefined);
+    throw explainedError;
+  }
+}
+
 /** ROM code: the FSBL (phase 0x01), then the SoC's hand-over (protocol §1.1). */
 export async function runRomStage(
   context: SessionContext,
@@ -181,7 +213,9 @@ export async function runTfaStage(
         const partition = partitionFor(context, report.phase, 'tfa');
         markDone(context, 'tfa', report.phase);
         const alt = requireAltForPhase(map, report.phase);
-        await transferPartition(context, client, { stage: 'tfa', alt, end: profile.downloadEnd, partition });
+        await explained(context, client, virtualAlt, 'tfa', () =>
+          transferPartition(context, client, { stage: 'tfa', alt, end: profile.downloadEnd, partition }),
+        );
         context.lastTfaPhase = report.phase;
         break;
       }
@@ -247,7 +281,9 @@ export async function runUbootStage(
         const partition = partitionFor(context, report.phase, 'uboot');
         markDone(context, stage, report.phase);
         const alt = requireAltForPhase(map, report.phase);
-        await transferPartition(context, client, { stage, alt, end: profile.downloadEnd, partition });
+        await explained(context, client, virtualAlt, stage, () =>
+          transferPartition(context, client, { stage, alt, end: profile.downloadEnd, partition }),
+        );
         context.partitionsWritten++;
         break;
       }

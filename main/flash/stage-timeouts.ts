@@ -33,12 +33,29 @@ export const DEFAULT_STAGE_TIMEOUTS: StageTimeouts = {
 
 /** A conservative erase rate: SD cards and NOR are far slower than eMMC at discarding. */
 const ERASE_BYTES_PER_S = 64 * 1024 * 1024;
+/** Erases whose size the layout cannot tell: a whole device (RawImage) or a boot partition / last partition. */
+const FULL_DEVICE_ERASE_MS = 120_000;
+const UNKNOWN_SIZE_ERASE_MS = 30_000;
 
-export function afterLayoutTimeoutMs(timeouts: StageTimeouts, eraseWorkBytes: number): number {
-  return timeouts.afterLayoutMs + Math.ceil((eraseWorkBytes / ERASE_BYTES_PER_S) * 1000);
+/** What the layout asks U-Boot to erase before its 2nd enumeration (FlashPlan.erase). */
+export interface EraseWork {
+  knownBytes: number;
+  fullDeviceRows: number;
+  unknownSizeRows: number;
 }
 
-export function waitTimeoutMs(timeouts: StageTimeouts, after: WaitAfter, eraseWorkBytes: number): number {
+export function afterLayoutTimeoutMs(timeouts: StageTimeouts, erase: EraseWork): number {
+  const sizedMs = Math.ceil((erase.knownBytes / ERASE_BYTES_PER_S) * 1000);
+  const otherUnknown = Math.max(0, erase.unknownSizeRows - erase.fullDeviceRows);
+  return (
+    timeouts.afterLayoutMs +
+    sizedMs +
+    erase.fullDeviceRows * FULL_DEVICE_ERASE_MS +
+    otherUnknown * UNKNOWN_SIZE_ERASE_MS
+  );
+}
+
+export function waitTimeoutMs(timeouts: StageTimeouts, after: WaitAfter, erase: EraseWork): number {
   switch (after) {
     case 'start':
       return timeouts.startMs;
@@ -49,7 +66,7 @@ export function waitTimeoutMs(timeouts: StageTimeouts, after: WaitAfter, eraseWo
     case 'after-fip':
       return timeouts.afterFipMs;
     case 'after-layout':
-      return afterLayoutTimeoutMs(timeouts, eraseWorkBytes);
+      return afterLayoutTimeoutMs(timeouts, erase);
   }
 }
 
