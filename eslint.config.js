@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const bannedElectron = {
   name: 'electron',
@@ -24,7 +25,14 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.mjs', 'vitest.config.ts', 'scripts/*.mjs', 'bin/*.js'],
+          allowDefaultProject: [
+            '*.js',
+            '*.mjs',
+            'vitest.config.ts',
+            'vite.config.ts',
+            'scripts/*.mjs',
+            'bin/*.js',
+          ],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -43,8 +51,13 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [bannedElectron] }] },
   },
   {
-    files: ['main/electron/**/*.ts'],
+    files: ['main/electron/**/*.ts', 'main/electron/**/*.cts'],
     rules: { 'no-restricted-imports': ['error', { paths: [bannedUsb] }] },
+  },
+  {
+    // The sandboxed preload must be CommonJS; `import x = require()` is how TypeScript writes that.
+    files: ['main/electron/preload.cts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['main/sim/**/*.ts'],
@@ -83,6 +96,7 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': [
@@ -94,6 +108,8 @@ export default tseslint.config(
           ],
         },
       ],
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

@@ -17,5 +17,9 @@ export const appInfoSchema = z.object({
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
 export const APP_CHANNELS = {
-  'app.info': defineRequest(noArgs, appInfoSchema, 'How the app was started (shell, simulation, initial layout).'),
+  'app.info': defineRequest(
+    noArgs,
+    appInfoSchema,
+    'How the app was started (shell, simulation, initial layout).',
+  ),
 } as const;

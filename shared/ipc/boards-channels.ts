@@ -46,10 +46,17 @@ export const boardsSnapshotSchema = z.object({
 export type BoardsSnapshot = z.infer<typeof boardsSnapshotSchema>;
 
 export const BOARDS_CHANNELS = {
-  'boards.list': defineRequest(noArgs, boardsSnapshotSchema, 'Boards on the bus now and the recent enumeration log.'),
+  'boards.list': defineRequest(
+    noArgs,
+    boardsSnapshotSchema,
+    'Boards on the bus now and the recent enumeration log.',
+  ),
 } as const;
 
 export const BOARDS_EVENTS = {
-  'boards.changed': defineEvent(z.object({ boards: z.array(busBoardSchema) }), 'The set of boards on the bus changed.'),
+  'boards.changed': defineEvent(
+    z.object({ boards: z.array(busBoardSchema) }),
+    'The set of boards on the bus changed.',
+  ),
   'boards.log': defineEvent(busLogEntrySchema, 'One attach / detach / identity event of any board.'),
 } as const;

@@ -43,7 +43,11 @@ export const hostViewSchema = z.object({
 export type HostView = z.infer<typeof hostViewSchema>;
 
 export const HOST_CHANNELS = {
-  'host.facts': defineRequest(noArgs, hostViewSchema, 'The last host probe (VM, USB access) with its advice.'),
+  'host.facts': defineRequest(
+    noArgs,
+    hostViewSchema,
+    'The last host probe (VM, USB access) with its advice.',
+  ),
   'host.refresh': defineRequest(noArgs, hostViewSchema, 'Probes the host again (after installing a rule).'),
 } as const;
 

@@ -32,7 +32,10 @@ function failure(code: ErrorCode, message: string, fields: Record<string, unknow
   return { ok: false, error: { code, message, hint: null, fields } };
 }
 
-export function createIpcClient(transport: RawIpcTransport, onProtocolError?: (text: string) => void): IpcClient {
+export function createIpcClient(
+  transport: RawIpcTransport,
+  onProtocolError?: (text: string) => void,
+): IpcClient {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let unsubscribe: (() => void) | null = null;
 

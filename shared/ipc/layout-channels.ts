@@ -23,5 +23,9 @@ export const LAYOUT_CHANNELS = {
     z.object({ path: pathSchema.nullable() }),
     'Native file dialog (Electron only); null when the user closed it.',
   ),
-  'layout.recent': defineRequest(noArgs, z.object({ paths: z.array(z.string()) }), 'Recent layouts, newest first.'),
+  'layout.recent': defineRequest(
+    noArgs,
+    z.object({ paths: z.array(z.string()) }),
+    'Recent layouts, newest first.',
+  ),
 } as const;

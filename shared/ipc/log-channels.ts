@@ -10,5 +10,5 @@ export const logWriteSchema = z.object({
 export type LogWrite = z.infer<typeof logWriteSchema>;
 
 export const LOG_CHANNELS = {
-  'log.write': defineRequest(logWriteSchema, z.object({}), "Forwards a renderer log line to the app log."),
+  'log.write': defineRequest(logWriteSchema, z.object({}), 'Forwards a renderer log line to the app log.'),
 } as const;

@@ -41,9 +41,21 @@ export const simPlugRequestSchema = z.object({
 export type SimPlugRequest = z.infer<typeof simPlugRequestSchema>;
 
 export const SIMULATOR_CHANNELS = {
-  'sim.state': defineRequest(noArgs, simStateSchema, 'Simulated boards, SoCs and fault scenarios (--simulate only).'),
-  'sim.plug': defineRequest(simPlugRequestSchema, simStateSchema, 'Plugs a simulated board of a SoC into a port.'),
-  'sim.unplug': defineRequest(z.object({ label: z.string().min(1).max(80) }), simStateSchema, 'Pulls its cable.'),
+  'sim.state': defineRequest(
+    noArgs,
+    simStateSchema,
+    'Simulated boards, SoCs and fault scenarios (--simulate only).',
+  ),
+  'sim.plug': defineRequest(
+    simPlugRequestSchema,
+    simStateSchema,
+    'Plugs a simulated board of a SoC into a port.',
+  ),
+  'sim.unplug': defineRequest(
+    z.object({ label: z.string().min(1).max(80) }),
+    simStateSchema,
+    'Pulls its cable.',
+  ),
 } as const;
 
 export const SIMULATOR_EVENTS = {

@@ -53,7 +53,8 @@ export interface TimelineIdentity {
   detachesMs: number[];
 }
 
-export type GapResult = 'arrived' | 'timeout' | 'cancelled' | 'wrong-board' | 'board-reset' | 'inaccessible' | 'open';
+export type GapResult =
+  'arrived' | 'timeout' | 'cancelled' | 'wrong-board' | 'board-reset' | 'inaccessible' | 'open';
 
 export interface TimelineGap {
   startMs: number;
@@ -103,7 +104,10 @@ interface PendingWait {
   startMs: number;
 }
 
-export function buildIdentityTimeline(events: readonly FlashEvent[], options: TimelineOptions = {}): IdentityTimeline {
+export function buildIdentityTimeline(
+  events: readonly FlashEvent[],
+  options: TimelineOptions = {},
+): IdentityTimeline {
   const timeline: IdentityTimeline = {
     sessionId: null,
     startedAt: null,
@@ -145,7 +149,13 @@ export function buildIdentityTimeline(events: readonly FlashEvent[], options: Ti
             endMs: event.tMs,
             open: true,
             serialNote: event.serialNote,
-            segments: [{ stage: event.info.stage === 'unknown' ? 'unknown' : event.info.stage, startMs: event.tMs, endMs: event.tMs }],
+            segments: [
+              {
+                stage: event.info.stage === 'unknown' ? 'unknown' : event.info.stage,
+                startMs: event.tMs,
+                endMs: event.tMs,
+              },
+            ],
             transfers: [],
             phases: [],
             detachesMs: [],
@@ -193,7 +203,12 @@ export function buildIdentityTimeline(events: readonly FlashEvent[], options: Ti
         break;
       }
       case 'wait-start':
-        wait = { after: event.after, expecting: [...event.expecting], timeoutMs: event.timeoutMs, startMs: event.tMs };
+        wait = {
+          after: event.after,
+          expecting: [...event.expecting],
+          timeoutMs: event.timeoutMs,
+          startMs: event.tMs,
+        };
         if (openGap && openGap.after === null) {
           openGap.after = event.after;
           openGap.expecting = [...event.expecting];

@@ -1,0 +1,157 @@
+import path from 'node:path';
+import type { HostFacts } from '../../shared/domain/host-facts.js';
+import type { AppInfo } from '../../shared/ipc/app-channels.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { runFlashSession } from '../flash/flash-session.js';
+import { stageInfoOf } from '../flash/stage-info.js';
+import { probeHostFacts } from '../host/probe-host-facts.js';
+import { SimulatedBus } from '../sim/index.js';
+import type { UsbBus } from '../transport/usb-transport.js';
+import { createUsbBackend } from '../usb/usb-backend.js';
+import { AppEventHub } from './app-events.js';
+import { createFileAppLog, type AppLog } from './app-log.js';
+import type { AppOptions } from './app-options.js';
+import { BoardWatcher } from './board-watcher.js';
+import { FlashService, type FlashRunner } from './flash-service.js';
+import { HostService } from './host-service.js';
+import { LayoutService } from './layout-service.js';
+import { RecentLayouts } from './recent-layouts.js';
+import { SettingsStore, stageTimeoutsOf } from './settings-store.js';
+import { simulationClock } from './sim-clock.js';
+import { SimulatorService } from './simulator-service.js';
+
+export interface AppServiceConfig {
+  mode: AppInfo['mode'];
+  options: AppOptions;
+  userDataDir: string;
+  appVersion: string;
+  electronVersion?: string | null;
+  /** Absolute path of the shipped udev rule, for the fix command. */
+  udevRulePath: string;
+  clock?: Clock;
+  log?: AppLog;
+  /** Replaces the real pipeline (tests). */
+  runFlash?: FlashRunner;
+  /** Replaces the production bus (tests); ignored with --simulate. */
+  bus?: UsbBus;
+  /** The shell's native file dialog (Electron). */
+  pickLayout?: () => Promise<string | null>;
+}
+
+export interface AppServices {
+  info: AppInfo;
+  events: AppEventHub;
+  log: AppLog;
+  boards: BoardWatcher;
+  layouts: LayoutService;
+  flash: FlashService;
+  host: HostService;
+  settings: SettingsStore;
+  simulator: SimulatorService | null;
+  pickLayout: (() => Promise<string | null>) | null;
+  close(): Promise<void>;
+}
+
+function platformOf(platform: NodeJS.Platform): AppInfo['platform'] {
+  return platform === 'linux' || platform === 'win32' || platform === 'darwin' ? platform : 'other';
+}
+
+/**
+ * The one composition of the services the GUI uses, with no Electron in it: the Electron shell and the
+ * web mode both call this, so the web mode runs exactly what the desktop app runs.
+ */
+export async function createAppServices(config: AppServiceConfig): Promise<AppServices> {
+  const { options } = config;
+  const clock = config.clock ?? (options.simulate ? simulationClock : systemClock);
+  const events = new AppEventHub();
+  const log = config.log ?? createFileAppLog(path.join(config.userDataDir, 'logs'), clock);
+  const settings = await SettingsStore.open(config.userDataDir, events);
+
+  let simulator: SimulatorService | null = null;
+  let bus: UsbBus;
+  let probe: () => Promise<HostFacts>;
+  const hostHolder: { service: HostService | null } = { service: null };
+  if (options.simulate) {
+    const simBus = new SimulatedBus({ clock });
+    simulator = new SimulatorService(simBus, events, options.simTimeScale, () => {
+      void hostHolder.service?.refresh();
+    });
+    const sim = simulator;
+    bus = simBus;
+    probe = () => Promise.resolve({ ...sim.hostFacts(), versions: versionsOf(config) });
+  } else {
+    bus = config.bus ?? createUsbBackend({ clock, udevRulePath: config.udevRulePath });
+    probe = () =>
+      probeHostFacts({
+        udevRulePath: config.udevRulePath,
+        versions: { app: config.appVersion, electron: config.electronVersion ?? null },
+      });
+  }
+  const host = new HostService(probe, clock, events, config.udevRulePath);
+  hostHolder.service = host;
+
+  const boards = new BoardWatcher({ bus, clock, events, classify: stageInfoOf });
+  const layouts = new LayoutService(await RecentLayouts.open(config.userDataDir));
+  const flash = new FlashService({
+    bus,
+    clock,
+    appVersion: config.appVersion,
+    events,
+    log,
+    layouts,
+    host,
+    boards,
+    runFlash: config.runFlash ?? runFlashSession,
+    timeouts: () => stageTimeoutsOf(settings.get().timeouts),
+    journalDir: () => settings.get().folders.journals ?? path.join(config.userDataDir, 'journals'),
+  });
+
+  try {
+    await boards.start();
+  } catch (error) {
+    // No USB (no library, no permission to list) is a state the pre-flight panel explains, not a crash.
+    log.write('warn', 'the bus could not be listed at start', { error: String(error) });
+  }
+  if (simulator) {
+    for (const soc of options.simBoards) simulator.plug({ soc, portPath: null, scenario: null });
+  }
+
+  const info: AppInfo = {
+    mode: config.mode,
+    simulate: options.simulate,
+    appVersion: config.appVersion,
+    platform: platformOf(process.platform),
+    initialLayoutPath: options.layoutPath ? path.resolve(options.layoutPath) : null,
+    canPickFiles: config.pickLayout !== undefined,
+  };
+  log.write('info', 'app started', { mode: config.mode, simulate: options.simulate });
+
+  return {
+    info,
+    events,
+    log,
+    boards,
+    layouts,
+    flash,
+    host,
+    settings,
+    simulator,
+    pickLayout: config.pickLayout ?? null,
+    async close() {
+      await flash.stop();
+      boards.stop();
+      simulator?.close();
+      await bus.close();
+      await log.flush();
+    },
+  };
+}
+
+function versionsOf(config: AppServiceConfig): HostFacts['versions'] {
+  return {
+    node: process.versions.node,
+    electron: config.electronVersion ?? null,
+    usb: null,
+    app: config.appVersion,
+  };
+}
