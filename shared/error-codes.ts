@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'not-text',
   'layout-invalid',
   'file-too-large',
+  'bundle-invalid',
   // USB access and transport
   'usb-unavailable',
   'usb-permission-denied',
@@ -41,6 +42,10 @@ export const ERROR_CODES = [
   'board-reset',
   'ambiguous-target',
   'soc-mismatch',
+  // production station
+  'station-profile-invalid',
+  'station-file-changed',
+  'station-records-locked',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -8,7 +8,15 @@ export interface CliIo {
   isTty: boolean;
   /** Aborts on Ctrl-C: long commands cancel cleanly and report a "cancelled" outcome. */
   signal?: AbortSignal;
+  /** Standard input, for secrets (`station init --pin-prompt` / `--pin-stdin`); absent = none. */
+  stdin?: CliStdin;
 }
+
+/** What commands use of process.stdin; tests pass a Readable. */
+export type CliStdin = NodeJS.ReadableStream & {
+  isTTY?: boolean;
+  setRawMode?: (mode: boolean) => unknown;
+};
 
 /** Exit statuses shared by every command (README "CLI"). */
 export const EXIT = {

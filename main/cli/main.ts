@@ -16,6 +16,7 @@ const exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   isTty: Boolean(process.stdout.isTTY),
   signal: interrupt.signal,
+  stdin: process.stdin,
 });
 process.exitCode = exitCode;
 // Native USB watchers may keep the loop alive; the command is over.

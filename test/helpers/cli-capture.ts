@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { CliIo } from '../../main/cli/cli-io.js';
 import { runCli } from '../../main/cli/run-cli.js';
 
@@ -10,7 +11,13 @@ export interface CliRun {
 /** Runs the CLI in-process with captured output; `env` replaces the process environment entirely. */
 export async function runCliCaptured(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; signal?: AbortSignal } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    signal?: AbortSignal;
+    /** Text on standard input (not a terminal). */
+    stdin?: string;
+  } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -21,6 +28,7 @@ export async function runCliCaptured(
     env: options.env ?? {},
     isTty: false,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.stdin !== undefined ? { stdin: Readable.from([options.stdin]) } : {}),
   };
   const exitCode = await runCli(args, io);
   return { exitCode, stdout, stderr };

@@ -7,6 +7,8 @@ import { journalDir } from '../../core/app-paths.js';
 import { runFlashSession } from '../../flash/flash-session.js';
 import { parseTimeoutOverrides } from '../../flash/stage-timeouts.js';
 import { loadFlashLayout } from '../../layout/load-flash-layout.js';
+import { logFlashEvents } from '../../session/app-log-flash.js';
+import { openCliAppLog } from '../../session/app-log.js';
 import { JournalWriter } from '../../session/journal/journal-writer.js';
 import { openCliBus, parseSimSpec, parseSimSpeed } from '../cli-bus.js';
 import type { CliIo } from '../cli-io.js';
@@ -88,6 +90,7 @@ export function registerFlashCommand(program: Command, io: CliIo, run: CommandRu
         const printer = new FlashEventPrinter(io.stdout, io.isTty);
         const note = (text: string): void => (options.json ? io.stderr(text) : io.stdout(text));
         if (journal) note(`Journal: ${journal.filePath}\n`);
+        const logEvent = logFlashEvents(openCliAppLog(io.env, io.stderr), journal?.filePath ?? null);
         const result = await runFlashSession(
           {
             bus: cliBus.bus,
@@ -95,6 +98,7 @@ export function registerFlashCommand(program: Command, io: CliIo, run: CommandRu
             host: cliBus.host,
             appVersion: appPackageVersion() ?? '0.0.0',
             onEvent: (event: FlashEvent) => {
+              logEvent(event);
               journal?.write(event);
               if (options.json) io.stdout(`${JSON.stringify(event)}\n`);
               else printer.print(event);
