@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FlashEvent } from '../../shared/domain/flash-event.js';
@@ -38,6 +38,8 @@ export async function recordSimSession(options: {
   scenario?: ScenarioInput | readonly ScenarioInput[];
   request?: Partial<FlashSessionRequest>;
   host?: Partial<HostFacts>;
+  /** A comment line appended to the layout (a build script's signature, say). */
+  layoutComment?: string;
 }): Promise<RecordedSession> {
   const root = await mkdtemp(path.join(tmpdir(), 'bundle-'));
   const homeDir = path.join(root, 'home', FAKE_USER);
@@ -47,6 +49,7 @@ export async function recordSimSession(options: {
     soc: options.soc,
     rootfsBytes: 512 * 1024 + 7,
   });
+  if (options.layoutComment) await appendFile(layoutPath, `# ${options.layoutComment}\n`);
 
   const clock = new VirtualClock({ autoAdvance: true, startWall: new Date() });
   const bus = new SimulatedBus({ clock });

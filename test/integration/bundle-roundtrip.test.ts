@@ -30,44 +30,61 @@ async function exportOf(session: RecordedSession, redact: boolean, name = 'bundl
 const CASES: { soc: SimSoc; scenario?: ScenarioInput; outcome: string; symptom: string | null }[] = [
   { soc: 'mp15', outcome: 'ok', symptom: null },
   { soc: 'mp15', scenario: 'uboot-no-reconnect', outcome: 'failed', symptom: 'no-reenumeration' },
-  { soc: 'mp13', scenario: { id: 'vm-filter', vm: 'virtualbox' }, outcome: 'failed', symptom: 'no-reenumeration' },
+  {
+    soc: 'mp13',
+    scenario: { id: 'vm-filter', vm: 'virtualbox' },
+    outcome: 'failed',
+    symptom: 'no-reenumeration',
+  },
   { soc: 'mp25', scenario: 'layout-rejected', outcome: 'failed', symptom: 'layout-rejected' },
   { soc: 'mp15', scenario: 'write-error', outcome: 'failed', symptom: 'partition-write-failed' },
 ];
 
 describe('support bundle round trip (export → load)', () => {
-  it.each(CASES)('$soc $scenario: same events, timeline and diagnosis', async ({ soc, scenario, outcome, symptom }) => {
-    const session = await recordSimSession({ soc, ...(scenario ? { scenario } : {}) });
-    const recorded = session.events.findLast((e) => e.type === 'outcome');
-    expect(recorded?.type === 'outcome' && recorded.symptom).toBe(symptom ?? false);
+  it.each(CASES)(
+    '$soc $scenario: same events, timeline and diagnosis',
+    async ({ soc, scenario, outcome, symptom }) => {
+      const session = await recordSimSession({ soc, ...(scenario ? { scenario } : {}) });
+      const recorded = session.events.findLast((e) => e.type === 'outcome');
+      expect(recorded?.type === 'outcome' ? recorded.symptom : 'no outcome').toBe(symptom);
 
-    // unredacted: the events come back exactly
-    const plain = await loadSupportBundle(await exportOf(session, false, 'plain.zip'));
-    expect(plain.events).toEqual(session.events);
-    expect(buildIdentityTimeline(plain.events)).toEqual(buildIdentityTimeline(session.events));
-    expect(plain.diagnosis).toEqual(recorded?.type === 'outcome' ? recorded.diagnosis : null);
-    expect(plain.exportedDiagnosis).toMatchObject({ agree: true });
-    expect(plain.exportedDiagnosis?.recomputed).toEqual(plain.diagnosis);
-    expect(plain.manifest.session).toMatchObject({ outcome, symptom });
-    expect(plain.integrity).toEqual({ ok: true, problems: [] });
-    expect(plain.warnings).toEqual([]);
-    expect(plain.layoutText).toBe(await readFile(session.layoutPath, 'utf8'));
-    expect(plain.hostFacts?.recorded).toEqual(session.host);
-    expect(plain.binaries?.binaries.every((b) => b.status === 'ok' && /^[0-9a-f]{64}$/.test(b.sha256 ?? ''))).toBe(true);
-    expect(plain.appLogText).toContain('flash session started');
+      // unredacted: the events come back exactly
+      const plain = await loadSupportBundle(await exportOf(session, false, 'plain.zip'));
+      expect(plain.events).toEqual(session.events);
+      expect(buildIdentityTimeline(plain.events)).toEqual(buildIdentityTimeline(session.events));
+      expect(plain.diagnosis).toEqual(recorded?.type === 'outcome' ? recorded.diagnosis : null);
+      expect(plain.exportedDiagnosis).toMatchObject({ agree: true });
+      expect(plain.exportedDiagnosis?.recomputed).toEqual(plain.diagnosis);
+      expect(plain.manifest.session).toMatchObject({ outcome, symptom });
+      expect(plain.integrity).toEqual({ ok: true, problems: [] });
+      expect(plain.warnings).toEqual([]);
+      expect(plain.layoutText).toBe(await readFile(session.layoutPath, 'utf8'));
+      expect(plain.hostFacts?.recorded).toEqual(session.host);
+      expect(
+        plain.binaries?.binaries.every((b) => b.status === 'ok' && /^[0-9a-f]{64}$/.test(b.sha256 ?? '')),
+      ).toBe(true);
+      expect(plain.appLogText).toContain('flash session started');
 
-    // redacted: the same picture, with the names replaced (redaction maps strings, so it commutes)
-    const redacted = await loadSupportBundle(await exportOf(session, true));
-    const redactor = new Redactor(
-      gatherRedactionSubjects({ events: session.events, hostFacts: session.host, machine: fakeMachine(session.homeDir), env: {} }),
-      true,
-    );
-    expect(redacted.events).toEqual(redactor.value(session.events));
-    expect(buildIdentityTimeline(redacted.events)).toEqual(redactor.value(buildIdentityTimeline(session.events)));
-    expect(redacted.diagnosis?.symptom ?? null).toBe(symptom);
-    expect(redacted.exportedDiagnosis?.agree).toBe(true);
-    expect(redacted.integrity.ok).toBe(true);
-  });
+      // redacted: the same picture, with the names replaced (redaction maps strings, so it commutes)
+      const redacted = await loadSupportBundle(await exportOf(session, true));
+      const redactor = new Redactor(
+        gatherRedactionSubjects({
+          events: session.events,
+          hostFacts: session.host,
+          machine: fakeMachine(session.homeDir),
+          env: {},
+        }),
+        true,
+      );
+      expect(redacted.events).toEqual(redactor.value(session.events));
+      expect(buildIdentityTimeline(redacted.events)).toEqual(
+        redactor.value(buildIdentityTimeline(session.events)),
+      );
+      expect(redacted.diagnosis?.symptom ?? null).toBe(symptom);
+      expect(redacted.exportedDiagnosis?.agree).toBe(true);
+      expect(redacted.integrity.ok).toBe(true);
+    },
+  );
 
   it('flags a file changed after export but still opens the bundle', async () => {
     const session = await recordSimSession({ soc: 'mp15', scenario: 'uboot-no-reconnect' });
@@ -105,15 +122,24 @@ describe('opening something that is not a bundle', () => {
 
   it.each([
     ['a text file', async () => file('notes.zip', 'hello'), /not a zip file/],
-    ['a zip of something else', async () => file('photos.zip', zipSync({ 'a.jpg': strToU8('x') })), /has no manifest\.json/],
+    [
+      'a zip of something else',
+      async () => file('photos.zip', zipSync({ 'a.jpg': strToU8('x') })),
+      /has no manifest\.json/,
+    ],
     [
       'a zip with a foreign manifest',
-      async () => file('other.zip', zipSync({ 'manifest.json': strToU8('{"format":"other-tool","version":3}') })),
+      async () =>
+        file('other.zip', zipSync({ 'manifest.json': strToU8('{"format":"other-tool","version":3}') })),
       /not an STM32MP Flash Station support bundle/,
     ],
     [
       'a bundle from a newer version',
-      async () => file('newer.zip', zipSync({ 'manifest.json': strToU8(JSON.stringify({ ...(await manifestOf()), schema: 99 })) })),
+      async () =>
+        file(
+          'newer.zip',
+          zipSync({ 'manifest.json': strToU8(JSON.stringify({ ...(await manifestOf()), schema: 99 })) }),
+        ),
       /newer version .*schema 99.*reads schema 1/,
     ],
     [
@@ -130,12 +156,17 @@ describe('opening something that is not a bundle', () => {
   });
 
   it('a missing file → file-not-found', async () => {
-    await expect(loadSupportBundle('/nonexistent/bundle.zip')).rejects.toMatchObject({ code: 'file-not-found' });
+    await expect(loadSupportBundle('/nonexistent/bundle.zip')).rejects.toMatchObject({
+      code: 'file-not-found',
+    });
   });
 });
 
 describe('stm32mp-flash bundle', () => {
-  function cli(cwd: string, env: Record<string, string> = {}): { io: CliIo; out: () => string; err: () => string } {
+  function cli(
+    cwd: string,
+    env: Record<string, string> = {},
+  ): { io: CliIo; out: () => string; err: () => string } {
     let out = '';
     let err = '';
     return {
@@ -156,6 +187,34 @@ describe('stm32mp-flash bundle', () => {
     const loaded = await loadSupportBundle(path.join(session.root, 'out.zip'));
     expect(loaded.binaries?.binaries.every((b) => b.sha256 === null && b.sizeBytes !== null)).toBe(true);
     expect(loaded.appLogText).toContain('flash session failed: no-reenumeration');
+  });
+
+  it('after `flash`: the app log has the session, a read-only home only warns, the journal bundles', async () => {
+    const session = await recordSimSession({ soc: 'mp15' });
+    const layoutPath = path.relative(session.root, session.layoutPath);
+    const args = ['flash', '-w', layoutPath, '--sim', 'mp15:uboot-no-reconnect', '--sim-speed', '0'];
+    args.push('--timeout', 'after-fip=0.2');
+
+    const home = path.join(session.root, 'station-home');
+    const writable = cli(session.root, { STM32MP_FLASH_HOME: home });
+    expect(await runCli([...args, '--journal', 'journals'], writable.io)).toBe(3);
+    const log = await readFile(path.join(home, 'logs', 'app.log'), 'utf8');
+    expect(log).toMatch(/ info {2}\[cli\] flash session started .*"journal":".*journals/);
+    expect(log).toMatch(/ error \[cli\] flash session failed: no-reenumeration/);
+
+    await writeFile(path.join(session.root, 'not-a-folder'), 'x');
+    const readOnly = cli(session.root, {
+      STM32MP_FLASH_HOME: path.join(session.root, 'not-a-folder', 'home'),
+    });
+    expect(await runCli([...args, '--journal', 'ro-journals'], readOnly.io)).toBe(3);
+    expect(readOnly.err()).toMatch(/^warning: no application log: cannot write /m);
+    expect(readOnly.err()).not.toMatch(/\bat .*:\d+:\d+/);
+    const journal = /Journal: (.*\.jsonl)/.exec(readOnly.out())?.[1];
+    expect(journal).toBeDefined();
+    expect(await runCli(['bundle', journal!, '-o', 'ro.zip'], readOnly.io)).toBe(0);
+    expect((await loadSupportBundle(path.join(session.root, 'ro.zip'))).manifest.appLog.selection).toBe(
+      'none',
+    );
   });
 
   it.each([

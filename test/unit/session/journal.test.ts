@@ -74,6 +74,35 @@ describe('session journal', () => {
     }
   });
 
+  it('loads a journal cut at any byte, even inside a multi-byte character', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'journal-'));
+    const writer = await JournalWriter.create(dir, 'bytes', new Date());
+    const events = new EventLog()
+      .start()
+      .at(1)
+      .push({ type: 'preflight', level: 'info', code: 'x', message: 'µ — ü 中文 🚀', hint: null })
+      .at(2)
+      .push({ type: 'dfu-anomaly', stage: 'rom', kind: 'k', detail: 'Ωmega ✓' }).events;
+    for (const e of events) writer.write(e);
+    await writer.close();
+    const full = await readFile(writer.filePath);
+    const lineEnds: number[] = [];
+    full.forEach((byte, i) => {
+      if (byte === 0x0a) lineEnds.push(i + 1);
+    });
+    for (let cut = 0; cut <= full.length; cut++) {
+      // readFile(…, 'utf8') decodes a cut character as U+FFFD: it sits in the incomplete last line
+      const loaded = parseJournal(full.subarray(0, cut).toString('utf8'));
+      const completeLines = lineEnds.filter((end) => end <= cut).length;
+      expect(loaded.events).toEqual(events.slice(0, Math.max(0, completeLines - 1)));
+      expect(loaded.skippedLines).toEqual([]);
+      expect(loaded.truncated).toBe(!lineEnds.includes(cut) && cut > 0);
+    }
+    const cutFile = path.join(dir, 'cut.jsonl');
+    await writeFile(cutFile, full.subarray(0, full.length - 5));
+    expect((await loadJournal(cutFile)).events).toEqual(events.slice(0, 2));
+  });
+
   it('skips a damaged line in the middle and says which', () => {
     const loaded = parseJournal(
       '{"type":"journal","schema":1,"sessionId":"x"}\n{not json\n{"type":"stage","phase":"rom","tMs":1,"at":"","info":null,"connectionId":null}\n',
