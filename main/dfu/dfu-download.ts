@@ -1,8 +1,8 @@
 import { AppError } from '../core/app-error.js';
 import { abortedError } from '../core/clock.js';
-import { blockNumberFor, rechunk } from './dfu-blocks.js';
+import { BlockCutter, blockNumberFor } from './dfu-blocks.js';
 import type { DfuClient } from './dfu-client.js';
-import { recoverFromErrorState } from './dfu-poll.js';
+import { recoverFromErrorState, type WaitForStateOptions } from './dfu-poll.js';
 import { dfuDnload } from './dfu-requests.js';
 import { DFU_STATE, dfuStateName } from './dfu-status.js';
 
@@ -88,38 +88,45 @@ export async function runDownload(client: DfuClient, options: DownloadOptions): 
   // True while a block is between its DNLOAD and dfuDNLOAD-IDLE: the device state is then unknown and
   // an ABORT could itself be an error (U-Boot stalls it outside the IDLE states).
   let blockInFlight = false;
-  try {
-    for await (const block of rechunk(options.source, blockSizeBytes)) {
-      if (signal?.aborted) throw abortedError(signal);
-      if (sentBytes + block.length > totalBytes) {
-        throw new AppError(
-          'bad-input',
-          `${context}: the source is larger than the declared ${totalBytes} bytes.`,
-          {
-            context,
-            totalBytes,
-            sentBytes,
-          },
-        );
-      }
-      const blockNumber = blockNumberFor(blockIndex);
-      blockInFlight = true;
-      const result = await dfuDnload(client.transport, client.interfaceNumber, blockNumber, block, {
-        timeoutMs: dnloadTimeoutMs,
-        signal,
-      });
-      if (result.status === 'stall') throw await stallError(client, context, blockNumber, blockIndex);
-      await client.waitForState({
-        ...AFTER_BLOCK,
-        context: `${context}: block ${blockIndex}`,
-        statusTimeoutMs: client.timeouts.controlMs,
-        signal,
-      });
-      blockInFlight = false;
-      sentBytes += block.length;
-      blockIndex++;
-      options.onProgress?.(sentBytes, totalBytes);
+  // The hot path (once per 4 KiB block on U-Boot): blocks are cut synchronously from each chunk, the
+  // DNLOAD options are built once, and the poll's context text only when something goes wrong.
+  const dnloadIo = { timeoutMs: dnloadTimeoutMs, signal };
+  const afterBlock: WaitForStateOptions = {
+    ...AFTER_BLOCK,
+    context: () => `${context}: block ${blockIndex}`,
+    statusTimeoutMs: client.timeouts.controlMs,
+    signal,
+  };
+  const sendBlock = async (block: Uint8Array): Promise<void> => {
+    if (signal?.aborted) throw abortedError(signal);
+    if (sentBytes + block.length > totalBytes) {
+      throw new AppError(
+        'bad-input',
+        `${context}: the source is larger than the declared ${totalBytes} bytes.`,
+        {
+          context,
+          totalBytes,
+          sentBytes,
+        },
+      );
     }
+    const blockNumber = blockNumberFor(blockIndex);
+    blockInFlight = true;
+    const result = await dfuDnload(client.transport, client.interfaceNumber, blockNumber, block, dnloadIo);
+    if (result.status === 'stall') throw await stallError(client, context, blockNumber, blockIndex);
+    await client.waitForState(afterBlock);
+    blockInFlight = false;
+    sentBytes += block.length;
+    blockIndex++;
+    options.onProgress?.(sentBytes, totalBytes);
+  };
+  try {
+    const cutter = new BlockCutter(blockSizeBytes);
+    for await (const chunk of options.source) {
+      for (const block of cutter.blocks(chunk)) await sendBlock(block);
+    }
+    const rest = cutter.rest();
+    if (rest) await sendBlock(rest);
     if (sentBytes !== totalBytes) {
       throw new AppError(
         'bad-input',

@@ -1,4 +1,6 @@
 import { AppError } from '../core/app-error.js';
+import { abortedError } from '../core/clock.js';
+import { dfuGetStatus } from './dfu-requests.js';
 import type { CallOptions, DfuClient } from './dfu-client.js';
 import { DFU_STATE, dfuStateName, type DfuStatus } from './dfu-status.js';
 
@@ -16,8 +18,11 @@ export interface WaitForStateOptions {
   accept: readonly number[];
   /** States that mean "not yet": poll again after bwPollTimeout. Anything else is unexpected. */
   transient: readonly number[];
-  /** For anomalies and errors: 'block 12', 'manifestation', … */
-  context: string;
+  /**
+   * For anomalies and errors: 'block 12', 'manifestation', … A function is called only when the text
+   * is needed, so the per-block poll does not build a string that is almost never read.
+   */
+  context: string | (() => string);
   /** Timeout of each GETSTATUS. */
   statusTimeoutMs: number;
   signal?: AbortSignal;
@@ -107,43 +112,53 @@ export async function recoverFromErrorState(
 
 export async function waitForState(client: DfuClient, options: WaitForStateOptions): Promise<DfuStatus> {
   const startedMs = client.clock.nowMs();
-  const call: CallOptions = { signal: options.signal, timeoutMs: options.statusTimeoutMs };
+  const { accept, transient, signal } = options;
+  const contextText = (): string =>
+    typeof options.context === 'string' ? options.context : options.context();
+  // This runs after every DNLOAD block: one IoOptions for all polls, GETSTATUS straight to the
+  // request (no per-poll option objects), bwPollTimeout honoured only when the device asks for one.
+  const io = client.io({ signal, timeoutMs: options.statusTimeoutMs });
   for (let polls = 1; ; polls++) {
-    const status = await client.getStatus({ ...call, context: options.context });
-    if (status.state === DFU_STATE.dfuERROR && !options.accept.includes(DFU_STATE.dfuERROR)) {
-      throw await recoverFromErrorState(client, status, options.context, options.accept);
+    if (signal?.aborted) throw abortedError(signal);
+    const result = await dfuGetStatus(client.transport, client.interfaceNumber, io);
+    if (result.status === 'stall') throw client.stallError('GETSTATUS', contextText());
+    const status = result.value;
+    if (status.state === DFU_STATE.dfuERROR && !accept.includes(DFU_STATE.dfuERROR)) {
+      throw await recoverFromErrorState(client, status, contextText(), accept);
     }
-    await honourPollTimeout(client, status, options.context, options.signal);
-    if (options.accept.includes(status.state)) return status;
-    if (!options.transient.includes(status.state)) {
+    if (status.pollTimeoutMs > 0) await honourPollTimeout(client, status, contextText(), signal);
+    if (accept.includes(status.state)) return status;
+    if (!transient.includes(status.state)) {
+      const context = contextText();
       client.report({
         kind: 'unexpected-state',
         atMs: client.clock.nowMs(),
-        context: options.context,
+        context,
         state: status.state,
         stateName: status.stateName,
-        expected: [...options.accept, ...options.transient].map(dfuStateName),
+        expected: [...accept, ...transient].map(dfuStateName),
         action: 'none',
       });
       throw new AppError(
         'dfu-unexpected-state',
-        `${options.context}: the device is in ${status.stateName}, expected ${options.accept.map(dfuStateName).join(' or ')}.`,
-        statusErrorFields(status, options.context, options.accept),
+        `${context}: the device is in ${status.stateName}, expected ${accept.map(dfuStateName).join(' or ')}.`,
+        statusErrorFields(status, context, accept),
       );
     }
     const elapsedMs = client.clock.nowMs() - startedMs;
     if (elapsedMs > client.timeouts.pollBudgetMs || polls >= MAX_POLLS) {
+      const context = contextText();
       client.report({
         kind: 'poll-budget-exceeded',
         atMs: client.clock.nowMs(),
-        context: options.context,
+        context,
         polls,
         elapsedMs,
       });
       throw new AppError(
         'timeout',
-        `${options.context}: the device stayed in ${status.stateName} for ${polls} polls (${elapsedMs} ms).`,
-        { ...statusErrorFields(status, options.context, options.accept), polls, elapsedMs },
+        `${context}: the device stayed in ${status.stateName} for ${polls} polls (${elapsedMs} ms).`,
+        { ...statusErrorFields(status, context, accept), polls, elapsedMs },
         'The device is busy for longer than expected; a larger poll budget may help for slow media.',
       );
     }

@@ -39,9 +39,30 @@ function classSetup(request: number, value: number, interfaceNumber: number) {
 }
 
 /**
- * Re-throws a transport failure with the DFU request it interrupted, keeping the transport's code
+ * A transport failure, re-thrown with the DFU request it interrupted, keeping the transport's code
  * (`timeout`, `device-gone`, `aborted`, `transfer-failed`) so callers can still branch on it.
  */
+export function requestError(
+  request: DfuRequestName,
+  extra: Record<string, unknown>,
+  error: unknown,
+): AppError {
+  if (error instanceof AppError) {
+    if ('request' in error.fields) return error;
+    return new AppError(
+      error.code,
+      `${request}: ${error.message}`,
+      { ...error.fields, request, ...extra },
+      error.hint,
+      { cause: error },
+    );
+  }
+  return new AppError('transfer-failed', `${request}: ${String(error)}`, { request, ...extra }, null, {
+    cause: error,
+  });
+}
+
+/** Runs `run` and re-throws its failure through `requestError`. */
 export async function withRequestContext<T>(
   request: DfuRequestName,
   extra: Record<string, unknown>,
@@ -50,19 +71,7 @@ export async function withRequestContext<T>(
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AppError) {
-      if ('request' in error.fields) throw error;
-      throw new AppError(
-        error.code,
-        `${request}: ${error.message}`,
-        { ...error.fields, request, ...extra },
-        error.hint,
-        { cause: error },
-      );
-    }
-    throw new AppError('transfer-failed', `${request}: ${String(error)}`, { request, ...extra }, null, {
-      cause: error,
-    });
+    throw requestError(request, extra, error);
   }
 }
 
@@ -93,9 +102,17 @@ export async function dfuDnload(
   data: Uint8Array,
   io: IoOptions,
 ): Promise<ControlOutResult> {
-  const result = await withRequestContext('DNLOAD', { blockNumber, lengthBytes: data.length }, () =>
-    transport.controlOut(classSetup(DFU_REQUEST.DNLOAD, blockNumber, interfaceNumber), data, io),
-  );
+  // Called once per 4 KiB block: no wrapper closure here, the context is built only on failure.
+  let result: ControlOutResult;
+  try {
+    result = await transport.controlOut(
+      classSetup(DFU_REQUEST.DNLOAD, blockNumber, interfaceNumber),
+      data,
+      io,
+    );
+  } catch (error) {
+    throw requestError('DNLOAD', { blockNumber, lengthBytes: data.length }, error);
+  }
   if (result.status === 'ok' && result.bytesWritten !== data.length) {
     throw new AppError(
       'dfu-protocol',
@@ -125,9 +142,17 @@ export async function dfuGetStatus(
   interfaceNumber: number,
   io: IoOptions,
 ): Promise<DfuStatusResult> {
-  const result = await withRequestContext('GETSTATUS', {}, () =>
-    transport.controlIn(classSetup(DFU_REQUEST.GETSTATUS, 0, interfaceNumber), DFU_STATUS_LENGTH_BYTES, io),
-  );
+  // Called once per block, like DNLOAD: no wrapper closure.
+  let result: ControlInResult;
+  try {
+    result = await transport.controlIn(
+      classSetup(DFU_REQUEST.GETSTATUS, 0, interfaceNumber),
+      DFU_STATUS_LENGTH_BYTES,
+      io,
+    );
+  } catch (error) {
+    throw requestError('GETSTATUS', {}, error);
+  }
   if (result.status === 'stall') return result;
   const value = decodeDfuStatus(result.data);
   if (!value) {

@@ -1,0 +1,170 @@
+/**
+ * Runs inside the real-USB harness guest (test/usb-harness, started by bench/real-usb.ts):
+ *
+ *   node dist/bench/real-usb-guest.js <fileBytes> <result.json>
+ *
+ * One simulated MP15 board is put on the guest's kernel USB bus by the harness's board front; the
+ * production backend flashes a trimmed sample layout to it without the final DETACH, so the board stays
+ * in U-Boot's partition enumeration. Then the same file goes to the same partition (rootfs, 0x11) with
+ * our CLI (`download --alt rootfs`) and with `dfu-util -a <index> -D`, alternately, twice each.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { systemClock } from '../main/core/clock.js';
+import { runFlashSession } from '../main/flash/flash-session.js';
+import { loadFlashLayout } from '../main/layout/load-flash-layout.js';
+import { FIP_UUIDS, buildFip, patternBytes } from '../main/sample/image-builders.js';
+import { writePatternFile, writeSampleLayout } from '../main/sample/sample-layout.js';
+import { createUsbBackend } from '../main/usb/usb-backend.js';
+import { probeHostFacts } from '../main/host/probe-host-facts.js';
+import { median } from './bench-stats.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = path.join(REPO, 'bin', 'stm32mp-flash.js');
+const FRONT = path.join(REPO, 'dist', 'test', 'usb-harness', 'front-process.js');
+/** Alternate runs of each tool; under TCG one run of 1 MiB takes 10–40 s. */
+const ROUNDS = Number(process.env['BENCH_REAL_USB_ROUNDS'] ?? 1);
+
+interface FrontHandle {
+  waitForPresentation(n: number, timeoutMs: number): Promise<unknown>;
+  stop(): Promise<number>;
+}
+
+interface Timed {
+  exitCode: number | null;
+  seconds: number;
+  /** When the first stdout line arrived (our --json `start` line: the board found and opened). */
+  firstLineS: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function timed(command: string, args: string[]): Promise<Timed> {
+  const start = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let firstLineS: number | null = null;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (firstLineS === null && stdout.includes('\n')) firstLineS = (performance.now() - start) / 1000;
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) =>
+      resolve({ exitCode: code, seconds: (performance.now() - start) / 1000, firstLineS, stdout, stderr }),
+    );
+  });
+}
+
+async function waitFor(probe: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!probe()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function main(): Promise<void> {
+  const fileBytes = Number(process.argv[2]);
+  const resultPath = process.argv[3]!;
+  const scratch = '/tmp/real-usb-bench';
+  await mkdir(scratch, { recursive: true });
+  // The harness's trimmed sample (a small FIP and bootfs): the flash before the measurement is quick.
+  const sample = await writeSampleLayout(path.join(scratch, 'layout'), {
+    soc: 'mp15',
+    rootfsBytes: 64 * 1024,
+  });
+  const dir = path.dirname(sample.layoutPath);
+  await writeFile(
+    path.join(dir, 'fip-stm32mp157f-dk2-optee.bin'),
+    buildFip(
+      [
+        { uuid: FIP_UUIDS.bl32, payload: patternBytes(32 * 1024, 10) },
+        { uuid: FIP_UUIDS.bl33, payload: patternBytes(64 * 1024, 11) },
+      ],
+      0x1234,
+    ),
+  );
+  await writeFile(path.join(dir, 'bootfs.ext4'), patternBytes(256 * 1024, 21));
+  const payload = path.join(scratch, 'payload.bin');
+  await writePatternFile(payload, fileBytes, 77);
+
+  const { FrontProcess } = (await import(pathToFileURL(FRONT).href)) as {
+    FrontProcess: { start(options: { soc: string }): FrontHandle };
+  };
+  const front = FrontProcess.start({ soc: 'mp15' });
+  try {
+    await front.waitForPresentation(1, 60_000);
+    await waitFor(
+      () => existsSync('/sys/bus/usb/devices/1-1/serial'),
+      30_000,
+      'the host to enumerate the board',
+    );
+    const bus = createUsbBackend({ clock: systemClock });
+    let rootfsAlt: number | null = null;
+    try {
+      const result = await runFlashSession(
+        {
+          bus,
+          clock: systemClock,
+          host: await probeHostFacts(),
+          appVersion: 'bench',
+          onEvent: (event) => {
+            if (event.type === 'partition-start' && event.name === 'rootfs') rootfsAlt = event.alt;
+          },
+        },
+        {
+          plan: await loadFlashLayout(sample.layoutPath),
+          target: { portPath: null, serial: null },
+          detachAtEnd: false,
+        },
+      );
+      if (!result.ok)
+        throw new Error(`the flash before the measurement failed: ${result.diagnosis?.symptom ?? '?'}`);
+    } finally {
+      await bus.close();
+    }
+    if (rootfsAlt === null) throw new Error('the rootfs alt was never used');
+    const ours: Timed[] = [];
+    const theirs: Timed[] = [];
+    // What start-up costs here (TCG runs JavaScript several times slower than the host).
+    const nodeStart = await timed(process.execPath, ['-e', '0']);
+    for (let round = 0; round < ROUNDS; round++) {
+      ours.push(await timed(process.execPath, [CLI, 'download', '--alt', 'rootfs', '--json', payload]));
+      theirs.push(await timed('dfu-util', ['-d', '0483:df11', '-a', String(rootfsAlt), '-D', payload]));
+    }
+    const failed = [...ours, ...theirs].find((r) => r.exitCode !== 0);
+    if (failed) throw new Error(`a download failed (exit ${failed.exitCode}): ${failed.stderr.slice(-400)}`);
+    const transferS = ours.map((r) => {
+      const end = r.stdout.trim().split('\n').at(-1) ?? '{}';
+      return ((JSON.parse(end) as { durationMs?: number }).durationMs ?? NaN) / 1000;
+    });
+    await writeFile(
+      resultPath,
+      JSON.stringify({
+        ok: true,
+        fileBytes,
+        rootfsAlt,
+        oursS: median(ours.map((r) => r.seconds)),
+        oursTransferS: median(transferS),
+        dfuUtilS: median(theirs.map((r) => r.seconds)),
+        oursStartLineS: median(ours.map((r) => r.firstLineS ?? NaN)),
+        nodeStartS: nodeStart.seconds,
+        runs: { ours: ours.map((r) => r.seconds), dfuUtil: theirs.map((r) => r.seconds) },
+      }),
+    );
+  } finally {
+    await front.stop();
+  }
+}
+
+main().catch(async (error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  await writeFile(process.argv[3]!, JSON.stringify({ ok: false, error: message })).catch(() => undefined);
+  process.stderr.write(`real-usb-guest: ${message}\n`);
+  process.exitCode = 1;
+});

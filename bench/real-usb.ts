@@ -1,0 +1,154 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { MiB } from './bench-fixture.js';
+import { round } from './bench-stats.js';
+
+export interface RealUsbResult {
+  /** Seconds for `stm32mp-flash download --alt rootfs <file>` over the kernel USB bus (process start included). */
+  oursS: number;
+  /** Seconds for `dfu-util -a <index> -D <file>`: same guest, same board, same partition, same run. */
+  dfuUtilS: number;
+  /** oursS / dfuUtilS (below 1: ours is faster). */
+  ratio: number;
+}
+
+export interface RealUsbDetails {
+  fileBytes: number;
+  /** Our transfer alone (the CLI's own --json `end` duration), without Node's start-up under TCG. */
+  oursTransferS: number;
+  /** From starting our CLI to its `start` line: Node start-up, module loading, board found and opened. */
+  oursStartLineS: number;
+  /** `node -e 0` in the same guest: what Node's own start-up costs there. */
+  nodeStartS: number;
+  runs: { ours: number[]; dfuUtil: number[] };
+  method: string;
+}
+
+export interface RealUsbOutcome {
+  result: RealUsbResult | null;
+  reason: string | null;
+  details: RealUsbDetails | null;
+}
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const HARNESS = path.join(REPO, 'test', 'usb-harness');
+const exec = promisify(execFile);
+
+async function onPath(tool: string): Promise<boolean> {
+  try {
+    await exec('sh', ['-c', `command -v ${tool}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function run(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk: Buffer): void => {
+      output = (output + chunk.toString()).slice(-4000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+const nothing = (reason: string): RealUsbOutcome => ({ result: null, reason, details: null });
+
+/**
+ * Our CLI against dfu-util on a real kernel USB bus (the QEMU guest of test/usb-harness with a
+ * FunctionFS board front). Returns null with the reason whenever the harness cannot run here.
+ */
+export async function measureRealUsb(options: { quick: boolean }): Promise<RealUsbOutcome> {
+  if (process.env['BENCH_REAL_USB'] === '0') return nothing('skipped: BENCH_REAL_USB=0');
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    return nothing('the harness needs Linux x86_64');
+  if (!existsSync(path.join(HARNESS, 'run-in-guest.sh')))
+    return nothing('test/usb-harness/run-in-guest.sh is missing');
+  for (const tool of ['qemu-system-x86_64', 'dfu-util']) {
+    if (!(await onPath(tool))) return nothing(`${tool} is not installed`);
+  }
+  const build = await run(
+    process.execPath,
+    [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', HARNESS],
+    300_000,
+  );
+  if (build.code !== 0)
+    return nothing(
+      `the harness does not build (tsc -b test/usb-harness): ${build.output.trim().split('\n')[0] ?? ''}`,
+    );
+  const fileBytes = (options.quick ? 1 : 2) * MiB;
+  // Under the repository: the guest shares the host's root read-only and mounts its own /tmp.
+  const cache = path.join(REPO, '.cache', 'usb-harness');
+  await mkdir(cache, { recursive: true });
+  const work = await mkdtemp(path.join(cache, 'bench-'));
+  try {
+    const resultPath = path.join(work, 'real-usb.json');
+    const guest = await run(
+      'bash',
+      [
+        path.join(HARNESS, 'run-in-guest.sh'),
+        '--timeout-s',
+        '420',
+        '--work',
+        work,
+        '--',
+        process.execPath,
+        path.join(REPO, 'dist', 'bench', 'real-usb-guest.js'),
+        String(fileBytes),
+        resultPath,
+      ],
+      480_000,
+    );
+    const harnessFailure = /usb-harness: FAILED: (.*)/.exec(guest.output)?.[1];
+    if (guest.code === 97 || harnessFailure)
+      return nothing(`the harness failed: ${harnessFailure ?? 'exit 97'}`);
+    if (!existsSync(resultPath))
+      return nothing(
+        `the guest wrote no result (exit ${guest.code ?? 'killed'}): ${guest.output.slice(-300)}`,
+      );
+    const data = JSON.parse(await readFile(resultPath, 'utf8')) as
+      | { ok: false; error: string }
+      | ({ ok: true; oursS: number; dfuUtilS: number } & Omit<RealUsbDetails, 'method'>);
+    if (!data.ok) return nothing(`the measurement in the guest failed: ${data.error}`);
+    return {
+      result: {
+        oursS: round(data.oursS, 2),
+        dfuUtilS: round(data.dfuUtilS, 2),
+        ratio: round(data.oursS / data.dfuUtilS, 3),
+      },
+      reason: null,
+      details: {
+        fileBytes,
+        oursTransferS: round(data.oursTransferS, 2),
+        oursStartLineS: round(data.oursStartLineS, 2),
+        nodeStartS: round(data.nodeStartS, 2),
+        runs: data.runs,
+        method:
+          `In the test/usb-harness QEMU guest (TCG, dummy_hcd + FunctionFS board front), one simulated MP15 board is ` +
+          'flashed with a trimmed sample layout by the production backend without the final DETACH, so it stays in ' +
+          `U-Boot's partition enumeration; then a ${fileBytes / MiB} MiB file goes to the rootfs partition (0x11) with ` +
+          '`stm32mp-flash download --alt rootfs` and with `dfu-util -a <index> -D` (same partition, same run): ' +
+          "each command's wall time, process start included for both (median over BENCH_REAL_USB_ROUNDS runs, " +
+          'default 1). oursStartLineS: from starting our CLI to its first --json line (board found and opened).',
+      },
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
