@@ -14,6 +14,10 @@ export interface AppOptions {
   port: number;
   /** Overrides the user data folder (settings, recent files, journals, logs). */
   userDataDir: string | null;
+  /** --station <profile.json>: operator mode on that profile (kiosk window, bench views locked). */
+  stationProfile: string | null;
+  /** --sim-scenario <slot>=<scenario> (repeatable): the simulated board plugged into that slot has the fault. */
+  simSlotScenarios: Record<string, string>;
 }
 
 const SOCS: readonly SocId[] = ['mp15', 'mp13', 'mp25'];
@@ -31,6 +35,8 @@ export function parseAppOptions(argv: readonly string[]): AppOptions {
       layout: { type: 'string' },
       port: { type: 'string' },
       'user-data': { type: 'string' },
+      station: { type: 'string' },
+      'sim-scenario': { type: 'string', multiple: true },
     },
   });
   const text = (key: string): string | null => {
@@ -59,6 +65,14 @@ export function parseAppOptions(argv: readonly string[]): AppOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new AppError('bad-input', '--port must be a TCP port number (0 picks a free one).');
   }
+  const simSlotScenarios: Record<string, string> = {};
+  const scenarioTexts = values['sim-scenario'];
+  for (const entry of Array.isArray(scenarioTexts) ? scenarioTexts : []) {
+    const match = typeof entry === 'string' ? /^([^=]{1,40})=([a-z][a-z-]{0,39})$/.exec(entry) : null;
+    if (!match)
+      throw new AppError('bad-input', '--sim-scenario takes <slot>=<scenario>, e.g. C=uboot-no-reconnect.');
+    simSlotScenarios[match[1]!] = match[2]!;
+  }
   return {
     simulate: values.simulate === true,
     simBoards,
@@ -66,5 +80,7 @@ export function parseAppOptions(argv: readonly string[]): AppOptions {
     layoutPath: text('layout'),
     port,
     userDataDir: text('user-data'),
+    stationProfile: text('station'),
+    simSlotScenarios,
   };
 }

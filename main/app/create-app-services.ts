@@ -9,16 +9,19 @@ import { SimulatedBus } from '../sim/index.js';
 import type { UsbBus } from '../transport/usb-transport.js';
 import { createUsbBackend } from '../usb/usb-backend.js';
 import { AppEventHub } from './app-events.js';
-import { createFileAppLog, type AppLog } from './app-log.js';
+import { APP_LOG_FILE_NAME, openAppLog } from '../session/app-log.js';
+import type { AppLog } from './app-log.js';
 import type { AppOptions } from './app-options.js';
 import { BoardWatcher } from './board-watcher.js';
 import { FlashService, type FlashRunner } from './flash-service.js';
 import { HostService } from './host-service.js';
 import { LayoutService } from './layout-service.js';
 import { RecentLayouts } from './recent-layouts.js';
+import { SessionBundleService } from './session-bundle-service.js';
 import { SettingsStore, stageTimeoutsOf } from './settings-store.js';
 import { simulationClock } from './sim-clock.js';
 import { SimulatorService } from './simulator-service.js';
+import { StationService } from './station-service.js';
 
 export interface AppServiceConfig {
   mode: AppInfo['mode'];
@@ -36,6 +39,12 @@ export interface AppServiceConfig {
   bus?: UsbBus;
   /** The shell's native file dialog (Electron). */
   pickLayout?: () => Promise<string | null>;
+  /** The shell's native save dialog for a support bundle (Electron); web mode writes into <userData>/bundles. */
+  pickBundleSavePath?: (defaultName: string) => Promise<string | null>;
+  /** The shell's native open dialog for a support bundle (Electron). */
+  pickBundle?: () => Promise<string | null>;
+  /** The shell's reaction to a PIN-authorized exit from operator mode (Electron: leave kiosk). */
+  onStationLeave?: () => void;
 }
 
 export interface AppServices {
@@ -48,7 +57,10 @@ export interface AppServices {
   host: HostService;
   settings: SettingsStore;
   simulator: SimulatorService | null;
+  /** --station <profile>: operator mode; null on the bench. */
+  station: StationService | null;
   pickLayout: (() => Promise<string | null>) | null;
+  bundles: SessionBundleService;
   close(): Promise<void>;
 }
 
@@ -64,7 +76,8 @@ export async function createAppServices(config: AppServiceConfig): Promise<AppSe
   const { options } = config;
   const clock = config.clock ?? (options.simulate ? simulationClock : systemClock);
   const events = new AppEventHub();
-  const log = config.log ?? createFileAppLog(path.join(config.userDataDir, 'logs'), clock);
+  // The same electron-log file and line format as the CLI, in the app's own user data folder.
+  const log = config.log ?? openAppLog({ dir: path.join(config.userDataDir, 'logs'), source: 'main' });
   const settings = await SettingsStore.open(config.userDataDir, events);
 
   let simulator: SimulatorService | null = null;
@@ -112,9 +125,25 @@ export async function createAppServices(config: AppServiceConfig): Promise<AppSe
     // No USB (no library, no permission to list) is a state the pre-flight panel explains, not a crash.
     log.write('warn', 'the bus could not be listed at start', { error: String(error) });
   }
-  if (simulator) {
+  // In operator mode the simulated boards go into the profile's slots (StationService), not --sim-boards.
+  if (simulator && !options.stationProfile) {
     for (const soc of options.simBoards) simulator.plug({ soc, portPath: null, scenario: null });
   }
+
+  const station = options.stationProfile
+    ? await StationService.open({
+        profilePath: options.stationProfile,
+        bus,
+        clock,
+        host: await probe(),
+        appVersion: config.appVersion,
+        events,
+        log,
+        simulator,
+        simSlotScenarios: options.simSlotScenarios,
+        ...(config.onStationLeave ? { onLeave: config.onStationLeave } : {}),
+      })
+    : null;
 
   const info: AppInfo = {
     mode: config.mode,
@@ -136,9 +165,19 @@ export async function createAppServices(config: AppServiceConfig): Promise<AppSe
     host,
     settings,
     simulator,
+    station,
     pickLayout: config.pickLayout ?? null,
+    bundles: new SessionBundleService({
+      flash,
+      host,
+      bundlesDir: path.join(config.userDataDir, 'bundles'),
+      appLogPath: path.join(config.userDataDir, 'logs', APP_LOG_FILE_NAME),
+      ...(config.pickBundleSavePath ? { pickSavePath: config.pickBundleSavePath } : {}),
+      ...(config.pickBundle ? { pickBundle: config.pickBundle } : {}),
+    }),
     async close() {
       await flash.stop();
+      await station?.close();
       boards.stop();
       simulator?.close();
       await bus.close();

@@ -13,6 +13,7 @@ import type {
 } from '../flash/flash-session-types.js';
 import type { StageTimeouts } from '../flash/stage-timeouts.js';
 import type { UsbBus } from '../transport/usb-transport.js';
+import { logFlashEvents } from '../session/app-log-flash.js';
 import { JournalWriter } from '../session/journal/journal-writer.js';
 import type { AppEventHub } from './app-events.js';
 import type { AppLog } from './app-log.js';
@@ -95,24 +96,29 @@ export class FlashService {
     const host = await this.deps.host.facts();
     const sessionId = randomUUID();
     const session: RunningSession = {
-      view: { sessionId, layoutPath: plan.layoutPath, target: request.target, events: [], finished: null },
+      view: {
+        sessionId,
+        layoutPath: plan.layoutPath,
+        target: request.target,
+        events: [],
+        finished: null,
+        journalPath: null,
+      },
       abort: new AbortController(),
     };
     this.latest = session;
     this.deps.boards.setFlashingPort(request.target.portPath);
     const journal = await this.openJournal(sessionId);
+    session.view.journalPath = journal?.filePath ?? null;
+    const logEvent = logFlashEvents(this.deps.log, session.view.journalPath);
     const onEvent = (event: FlashEvent): void => {
       if (event.type !== 'partition-progress') session.view.events.push(event);
       journal?.write(event);
+      logEvent(event);
       if (event.type === 'identity' && event.role === 'target')
         this.deps.boards.setFlashingPort(event.identity.portPath);
       this.deps.events.emit('flash.event', { sessionId, event });
     };
-    this.deps.log.write('info', 'flash started', {
-      sessionId,
-      layoutPath: plan.layoutPath,
-      target: request.target,
-    });
     const run = this.deps.runFlash(
       { bus: this.deps.bus, clock: this.deps.clock, host, appVersion: this.deps.appVersion, onEvent },
       {

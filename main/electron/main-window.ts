@@ -1,5 +1,6 @@
-import { BrowserWindow, app, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, Menu, app, session, shell, type WebContents } from 'electron';
 import { APP_ORIGIN, isAppUrl } from './app-protocol.js';
+import { isBlockedShortcut, kioskWindowOptions } from './kiosk-window.js';
 
 /** No renderer may ask for a camera, notifications, USB, HID, serial …: the app needs none of them. */
 export function denyAllPermissions(): void {
@@ -46,6 +47,25 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
       spellcheck: false,
       devTools: !app.isPackaged,
     },
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+/**
+ * Operator mode (--station): a kiosk window with no menu and no devtools, whose reload, zoom, devtools
+ * and quit/close chords are swallowed, and which cannot be closed until the admin PIN unlocked it.
+ */
+export function createKioskWindow(preloadPath: string, isLocked: () => boolean): BrowserWindow {
+  Menu.setApplicationMenu(null);
+  const window = new BrowserWindow(kioskWindowOptions(preloadPath));
+  window.setMenuBarVisibility(false);
+  window.webContents.on('before-input-event', (event, input) => {
+    if (isBlockedShortcut(input)) event.preventDefault();
+  });
+  window.on('close', (event) => {
+    if (isLocked()) event.preventDefault();
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(`${APP_ORIGIN}/index.html`);

@@ -8,7 +8,13 @@ import { bindElectronIpc } from '../ipc/electron-ipc-binding.js';
 import { createIpcDispatcher } from '../ipc/ipc-dispatcher.js';
 import { createIpcHandlers } from '../ipc/ipc-handlers.js';
 import { handleAppProtocol, isAppUrl, registerAppScheme } from './app-protocol.js';
-import { createMainWindow, denyAllPermissions, lockDownWebContents } from './main-window.js';
+import { bundleDialogs } from './bundle-dialogs.js';
+import {
+  createKioskWindow,
+  createMainWindow,
+  denyAllPermissions,
+  lockDownWebContents,
+} from './main-window.js';
 
 /**
  * The Electron shell: the only place that imports `electron`. It composes the same services as the
@@ -40,22 +46,31 @@ async function start(): Promise<void> {
     appVersion: app.getVersion(),
     electronVersion: process.versions.electron,
     udevRulePath: udevRulePath(),
-    async pickLayout() {
-      const settings = services?.settings.get();
-      const result = await dialog.showOpenDialog(window ?? BrowserWindow.getFocusedWindow()!, {
-        title: 'Open a FlashLayout',
-        ...(settings?.folders.layouts ? { defaultPath: settings.folders.layouts } : {}),
-        properties: ['openFile'],
-        filters: [
-          { name: 'FlashLayout', extensions: ['tsv'] },
-          { name: 'All files', extensions: ['*'] },
-        ],
-      });
-      return result.canceled ? null : (result.filePaths[0] ?? null);
+    // PIN-authorized exit from operator mode: an ordinary window again, closable.
+    onStationLeave() {
+      window?.setKiosk(false);
     },
+    // Operator mode has no file dialogs: the profile pins the one layout.
+    ...(options.stationProfile ? {} : { pickLayout, ...bundleDialogs(() => window) }),
   });
+  async function pickLayout(): Promise<string | null> {
+    const settings = services?.settings.get();
+    const result = await dialog.showOpenDialog(window ?? BrowserWindow.getFocusedWindow()!, {
+      title: 'Open a FlashLayout',
+      ...(settings?.folders.layouts ? { defaultPath: settings.folders.layouts } : {}),
+      properties: ['openFile'],
+      filters: [
+        { name: 'FlashLayout', extensions: ['tsv'] },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  }
   const dispatcher = createIpcDispatcher(createIpcHandlers(services), services.log);
-  window = createMainWindow(path.join(here, 'preload.cjs'));
+  const station = services.station;
+  window = station
+    ? createKioskWindow(path.join(here, 'preload.cjs'), () => station.isLocked())
+    : createMainWindow(path.join(here, 'preload.cjs'));
   const unbind = bindElectronIpc({
     ipcMain,
     dispatcher,

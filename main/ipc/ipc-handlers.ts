@@ -1,5 +1,6 @@
 import type { RequestChannel, RequestOf, ResponseOf } from '../../shared/ipc/ipc-registry.js';
 import { AppError } from '../core/app-error.js';
+import { writeRendererLogLine } from '../session/app-log.js';
 import type { AppServices } from '../app/create-app-services.js';
 
 export type IpcHandlers = { [C in RequestChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
@@ -16,8 +17,62 @@ function simulatorOf(services: AppServices): NonNullable<AppServices['simulator'
   return services.simulator;
 }
 
+function stationOf(services: AppServices): NonNullable<AppServices['station']> {
+  if (!services.station) {
+    throw new AppError(
+      'bad-input',
+      'The app is not in operator mode.',
+      {},
+      'Start it with --station <profile>.',
+    );
+  }
+  return services.station;
+}
+
 /** Binds every channel of the contract to a service call; the mapped type makes a missing one a compile error. */
 export function createIpcHandlers(services: AppServices): IpcHandlers {
+  return lockedInOperatorMode(services, benchAndStationHandlers(services));
+}
+
+/** What the operator screen may call while the admin PIN has not opened the bench. */
+const OPERATOR_MODE_CHANNELS: ReadonlySet<RequestChannel> = new Set<RequestChannel>([
+  'app.info',
+  'log.write',
+  'station.snapshot',
+  'station.startAll',
+  'station.startSlot',
+  'station.authorize',
+  'station.clearCounters',
+  'station.leave',
+]);
+
+/**
+ * The lock holds in main, not only in the renderer: while operator mode is locked, a bench channel
+ * (open a layout, flash a board, plug a simulated one, change settings) is refused whoever calls it.
+ */
+function lockedInOperatorMode(services: AppServices, handlers: IpcHandlers): IpcHandlers {
+  const guarded = { ...handlers };
+  for (const channel of Object.keys(handlers) as RequestChannel[]) {
+    if (OPERATOR_MODE_CHANNELS.has(channel)) continue;
+    const handler = handlers[channel] as (request: unknown) => Promise<unknown>;
+    (guarded as Record<RequestChannel, (request: unknown) => Promise<unknown>>)[channel] = (request) => {
+      if (services.station?.isLocked()) {
+        return Promise.reject(
+          new AppError(
+            'bad-input',
+            'Operator mode is on: the bench views are locked.',
+            { channel },
+            'Enter the admin PIN to leave operator mode.',
+          ),
+        );
+      }
+      return handler(request);
+    };
+  }
+  return guarded;
+}
+
+function benchAndStationHandlers(services: AppServices): IpcHandlers {
   return {
     'app.info': () => Promise.resolve(services.info),
     'boards.list': () => Promise.resolve(services.boards.snapshot()),
@@ -55,8 +110,17 @@ export function createIpcHandlers(services: AppServices): IpcHandlers {
     'sim.plug': (request) => Promise.resolve(simulatorOf(services).plug(request)),
     'sim.unplug': (request) => Promise.resolve(simulatorOf(services).unplug(request.label)),
     'log.write': (request) => {
-      services.log.write(request.level, `renderer: ${request.message}`, request.context);
+      writeRendererLogLine(services.log, request);
       return Promise.resolve({});
     },
+    'session.export': (request) => services.bundles.exportLatest(request.redact),
+    'session.pickBundle': async () => ({ path: await services.bundles.pickBundle() }),
+    'session.openBundle': (request) => services.bundles.open(request.path),
+    'station.snapshot': () => Promise.resolve(services.station?.view() ?? { snapshot: null, locked: false }),
+    'station.startAll': () => stationOf(services).startAll(),
+    'station.startSlot': (request) => stationOf(services).startSlot(request.label),
+    'station.authorize': (request) => stationOf(services).authorize(request.action, request.pin),
+    'station.clearCounters': (request) => stationOf(services).clearCounters(request.pin),
+    'station.leave': (request) => stationOf(services).leave(request.pin),
   };
 }

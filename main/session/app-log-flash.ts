@@ -5,7 +5,10 @@ import type { AppLog } from './app-log.js';
  * What of a flash session goes to the app log: its start, stage changes, failed waits, errors and the
  * outcome — enough to find the session (and its journal) from the log. Progress stays in the journal.
  */
-export function logFlashEvents(log: AppLog, journalPath: string | null): (event: FlashEvent) => void {
+export function logFlashEvents(
+  log: Pick<AppLog, 'write'>,
+  journalPath: string | null,
+): (event: FlashEvent) => void {
   let sessionId: string | null = null;
   return (event) => {
     switch (event.type) {

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { createIpcClient } from '../../shared/ipc/ipc-client.js';
 import { App } from './app/app.js';
 import { pickTransport } from './ipc/pick-transport.js';
+import { StationGate } from './station/station-gate.js';
 import './styles/app.css';
 
 const container = document.getElementById('root');
@@ -24,7 +25,9 @@ if (picked.kind === 'none') {
   const pathForFile = picked.bridge?.pathForFile ?? null;
   root.render(
     <StrictMode>
-      <App client={client} pathForFile={pathForFile} />
+      <StationGate client={client}>
+        <App client={client} pathForFile={pathForFile} />
+      </StationGate>
     </StrictMode>,
   );
 }

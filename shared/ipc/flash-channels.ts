@@ -48,6 +48,8 @@ export const flashSessionViewSchema = z.object({
   target: boardTargetSchema,
   events: z.array(flashEventSchema),
   finished: flashFinishedSchema.nullable(),
+  /** The session's journal on the main side (null when it could not be opened): what Export reads. */
+  journalPath: z.string().nullable().default(null),
 });
 
 export type FlashSessionView = z.infer<typeof flashSessionViewSchema>;

@@ -5,8 +5,10 @@ import { FLASH_CHANNELS, FLASH_EVENTS } from './flash-channels.js';
 import { HOST_CHANNELS, HOST_EVENTS } from './host-channels.js';
 import { LAYOUT_CHANNELS } from './layout-channels.js';
 import { LOG_CHANNELS } from './log-channels.js';
+import { SESSION_CHANNELS } from './session-channels.js';
 import { SETTINGS_CHANNELS, SETTINGS_EVENTS } from './settings-channels.js';
 import { SIMULATOR_CHANNELS, SIMULATOR_EVENTS } from './simulator-channels.js';
+import { STATION_CHANNELS, STATION_EVENTS } from './station-channels.js';
 
 /** Every request channel, declared once; main binds exactly these, the client calls exactly these. */
 export const IPC_REQUESTS = {
@@ -18,6 +20,8 @@ export const IPC_REQUESTS = {
   ...SETTINGS_CHANNELS,
   ...SIMULATOR_CHANNELS,
   ...LOG_CHANNELS,
+  ...SESSION_CHANNELS,
+  ...STATION_CHANNELS,
 } as const;
 
 /** Every main → renderer event, declared once. */
@@ -27,6 +31,7 @@ export const IPC_EVENTS = {
   ...HOST_EVENTS,
   ...SETTINGS_EVENTS,
   ...SIMULATOR_EVENTS,
+  ...STATION_EVENTS,
 } as const;
 
 export type IpcRequests = typeof IPC_REQUESTS;

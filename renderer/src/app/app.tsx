@@ -1,6 +1,10 @@
 import { useEffect, useState } from 'react';
 import { planHasErrors } from '../../../shared/domain/flash-plan.js';
 import type { IpcClient } from '../../../shared/ipc/ipc-client.js';
+import { BundleSessionView } from '../bundle/bundle-view.js';
+import { ExportSession } from '../bundle/export-session.js';
+import { OpenBundlePanel } from '../bundle/open-bundle-panel.js';
+import { useBundles } from '../bundle/use-bundles.js';
 import { BoardsPanel } from '../devices/boards-panel.js';
 import { EnumerationLog } from '../devices/enumeration-log.js';
 import { DiagnosisPanel } from '../diagnosis/diagnosis-panel.js';
@@ -35,6 +39,7 @@ function blockedReason(state: AppState, target: string | null): string | null {
 
 export function App({ client, pathForFile }: AppProps) {
   const { state, actions } = useAppController(client);
+  const { bundles, bundleActions } = useBundles(client);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const prefersDark = usePrefersDark();
   const theme = resolveTheme(state.settings?.theme, prefersDark);
@@ -79,8 +84,20 @@ export function App({ client, pathForFile }: AppProps) {
               onUnplug={(l) => void actions.simUnplug(l)}
             />
           ) : null}
+          <OpenBundlePanel
+            bundles={bundles}
+            actions={bundleActions}
+            canPickFiles={state.info?.canPickFiles ?? false}
+            pathForFile={pathForFile}
+          />
         </aside>
-        <main className="main">
+        {bundles.open ? (
+          <main className="main" data-testid="bundle-view">
+            <BundleSessionView bundle={bundles.open} onClose={bundleActions.closeBundle} />
+          </main>
+        ) : null}
+        {/* Hidden, not unmounted, while a bundle is shown: the live session keeps its state. */}
+        <main className="main" hidden={bundles.open !== null}>
           <FlashPanel
             flash={flash}
             targetPort={target}
@@ -88,6 +105,9 @@ export function App({ client, pathForFile }: AppProps) {
             onStart={() => void actions.startFlash()}
             onCancel={() => void actions.cancelFlash()}
           />
+          {flash.sessionId && ['ok', 'failed', 'cancelled'].includes(flash.status) ? (
+            <ExportSession bundles={bundles} actions={bundleActions} />
+          ) : null}
           {state.notice ? (
             <div className="callout callout-error notice" role="alert">
               <strong>{errorHeadline(state.notice)}</strong> {state.notice.message}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { errorHeadline } from '../app/error-text.js';
 import {
   formatBytes,
@@ -17,11 +18,24 @@ export interface FlashPanelProps {
   blockedReason: string | null;
   onStart: () => void;
   onCancel: () => void;
+  /** Replay: the wall clock the recorded session had reached, instead of the live clock. */
+  clockMs?: number | null;
+  /** Replay: replaces the start and cancel buttons (a recorded session cannot be driven). */
+  actionSlot?: ReactNode;
 }
 
-export function FlashPanel({ flash, targetPort, blockedReason, onStart, onCancel }: FlashPanelProps) {
+export function FlashPanel({
+  flash,
+  targetPort,
+  blockedReason,
+  onStart,
+  onCancel,
+  clockMs = null,
+  actionSlot,
+}: FlashPanelProps) {
   const active = isFlashActive(flash);
-  const now = useNow(active, 200);
+  const liveNow = useNow(active && clockMs === null, 200);
+  const now = clockMs ?? liveNow;
   const overall = overallProgress(flash);
   const ratio = overall.totalBytes > 0 ? Math.min(1, overall.bytesDone / overall.totalBytes) : 0;
   const elapsedMs =
@@ -40,7 +54,9 @@ export function FlashPanel({ flash, targetPort, blockedReason, onStart, onCancel
         <h2 id="flash-title" className="sr-only">
           Flash
         </h2>
-        {active ? (
+        {actionSlot !== undefined ? (
+          actionSlot
+        ) : active ? (
           <button
             type="button"
             className="btn btn-danger btn-large"
@@ -60,7 +76,9 @@ export function FlashPanel({ flash, targetPort, blockedReason, onStart, onCancel
             {targetPort ? `Flash board on ${targetPort}` : 'Flash'}
           </button>
         )}
-        {!active && blockedReason ? <p className="sub blocked">{blockedReason}</p> : null}
+        {actionSlot === undefined && !active && blockedReason ? (
+          <p className="sub blocked">{blockedReason}</p>
+        ) : null}
       </div>
 
       <div className="flash-status" aria-live="polite">

@@ -22,7 +22,7 @@ export interface LayoutPanelProps {
 }
 
 /** A dropped item's path: Electron knows the file's path; a file manager's drag carries a file:// URL. */
-function droppedPath(event: DragEvent, pathForFile: ((file: File) => string) | null): string | null {
+export function droppedPath(event: DragEvent, pathForFile: ((file: File) => string) | null): string | null {
   const file = event.dataTransfer.files[0];
   if (file && pathForFile) return pathForFile(file) || null;
   const uri = event.dataTransfer

@@ -207,7 +207,23 @@ describe('app options', () => {
       layoutPath: null,
       port: 0,
       userDataDir: null,
+      stationProfile: null,
+      simSlotScenarios: {},
     });
+    expect(
+      parseAppOptions([
+        '--station',
+        'line3.json',
+        '--sim-scenario',
+        'C=uboot-no-reconnect',
+        '--sim-scenario',
+        'A=write-error',
+      ]),
+    ).toMatchObject({
+      stationProfile: 'line3.json',
+      simSlotScenarios: { C: 'uboot-no-reconnect', A: 'write-error' },
+    });
+    expect(() => parseAppOptions(['--sim-scenario', 'C'])).toThrow(/slot/);
     expect(
       parseAppOptions([
         '--simulate',

@@ -145,6 +145,7 @@ describe('flashReducer', () => {
         target: { portPath: '1-2', serial: null },
         events,
         finished: null,
+        journalPath: null,
       },
     });
     expect(restored.status).toBe('ok');
