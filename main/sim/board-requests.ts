@@ -169,6 +169,10 @@ export function submitTransportOp(
   let stateAfter: number | null = null;
   return engine.submit<unknown>({
     options,
+    queued: () => {
+      // The transport lends the host's buffer (see SimulatedTransport.controlOut).
+      if (op.kind === 'control-out') op.data = op.data.slice();
+    },
     settled: (end, value, error) => {
       const data = (value as { data?: Uint8Array } | undefined)?.data;
       const pollTimeoutMs =

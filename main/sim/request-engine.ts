@@ -22,6 +22,11 @@ export interface Job<T> {
   run(): JobRun<T>;
   /** Called once, when the host-side promise settles. */
   settled(end: JobEnd, value: T | undefined, error: AppError | undefined): void;
+  /**
+   * Called when the request has to wait in the queue: a job that borrows the host's buffer copies it
+   * here, since a host that gives up (timeout, abort) owns its buffer again while the request waits.
+   */
+  queued?(): void;
 }
 
 interface Entry {
@@ -31,8 +36,11 @@ interface Entry {
   settled: boolean;
   startedAtMs: number;
   cancelTimeout: (() => void) | null;
-  removeAbort: (() => void) | null;
+  signal: AbortSignal | null;
 }
+
+/** At most this many signals keep an idle listener (see watchAbort). */
+const MAX_IDLE_ABORT_WATCHES = 16;
 
 export class RequestEngine {
   private queue: Entry[] = [];
@@ -42,6 +50,11 @@ export class RequestEngine {
   private busyUntilMs = 0;
   private cancelWake: (() => void) | null = null;
   private cancelReply: (() => void) | null = null;
+  /**
+   * One abort listener per signal, not per request: a host passes the same session signal to every
+   * request, and EventTarget add/remove per 4 KiB block costs more than the block itself.
+   */
+  private readonly abortWatches = new Map<AbortSignal, { entries: Set<Entry>; stop: () => void }>();
 
   constructor(private readonly scheduler: SimScheduler) {}
 
@@ -54,22 +67,41 @@ export class RequestEngine {
         settled: false,
         startedAtMs: this.scheduler.nowMs(),
         cancelTimeout: null,
-        removeAbort: null,
+        signal: job.options.signal ?? null,
       };
-      const signal = job.options.signal;
+      const signal = entry.signal;
       if (signal?.aborted) {
         this.settle(entry, 'aborted', undefined, abortedError(signal));
         return;
       }
-      if (signal) {
-        const onAbort = (): void => this.settle(entry, 'aborted', undefined, abortedError(signal));
-        signal.addEventListener('abort', onAbort, { once: true });
-        entry.removeAbort = () => signal.removeEventListener('abort', onAbort);
-      }
+      if (signal) this.watchAbort(signal).add(entry);
       this.inFlight.add(entry);
       this.queue.push(entry);
       this.pump();
+      if (!entry.settled && this.queue.includes(entry)) job.queued?.();
     });
+  }
+
+  private watchAbort(signal: AbortSignal): Set<Entry> {
+    const known = this.abortWatches.get(signal);
+    if (known) return known.entries;
+    if (this.abortWatches.size >= MAX_IDLE_ABORT_WATCHES) this.dropIdleAbortWatches();
+    const entries = new Set<Entry>();
+    const onAbort = (): void => {
+      this.abortWatches.delete(signal);
+      for (const entry of [...entries]) this.settle(entry, 'aborted', undefined, abortedError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.abortWatches.set(signal, { entries, stop: () => signal.removeEventListener('abort', onAbort) });
+    return entries;
+  }
+
+  private dropIdleAbortWatches(): void {
+    for (const [signal, watch] of this.abortWatches) {
+      if (watch.entries.size > 0) continue;
+      watch.stop();
+      this.abortWatches.delete(signal);
+    }
   }
 
   /** Makes the next request wait until `modelMs` from now (e.g. TF-A starting after the ROM jump). */
@@ -93,13 +125,14 @@ export class RequestEngine {
     const pending = [...this.inFlight];
     this.queue = [];
     for (const entry of pending) this.settle(entry, 'error', undefined, error);
+    this.dropIdleAbortWatches();
   }
 
   private settle(entry: Entry, end: JobEnd, value: unknown, error: AppError | undefined): void {
     if (entry.settled) return;
     entry.settled = true;
     entry.cancelTimeout?.();
-    entry.removeAbort?.();
+    if (entry.signal) this.abortWatches.get(entry.signal)?.entries.delete(entry);
     this.inFlight.delete(entry);
     entry.job.settled(end, value, error);
     if (end === 'ok') entry.resolve(value);

@@ -52,18 +52,21 @@ export class SimulatedTransport implements UsbTransport {
       'ok' | 'stall';
   }
 
-  async controlIn(setup: ControlSetup, length: number, options: IoOptions): Promise<ControlInResult> {
+  // controlIn/controlOut are the per-block hot path: plain functions returning the board's promise
+  // (no async wrapper, so no extra promise and microtask per request).
+  controlIn(setup: ControlSetup, length: number, options: IoOptions): Promise<ControlInResult> {
     if (!Number.isInteger(length) || length < 0 || length > 0xffff) {
-      throw new AppError('bad-input', 'wLength must be 0..65535.', { length });
+      return Promise.reject(new AppError('bad-input', 'wLength must be 0..65535.', { length }));
     }
-    return (await this.call({ kind: 'control-in', setup, length }, options)) as ControlInResult;
+    return this.call({ kind: 'control-in', setup, length }, options) as Promise<ControlInResult>;
   }
 
-  async controlOut(setup: ControlSetup, data: Uint8Array, options: IoOptions): Promise<ControlOutResult> {
+  controlOut(setup: ControlSetup, data: Uint8Array, options: IoOptions): Promise<ControlOutResult> {
     if (data.length > 0xffff)
-      throw new AppError('bad-input', 'wLength must be 0..65535.', { length: data.length });
-    // Copy: the host may reuse its buffer once the call returns.
-    return (await this.call({ kind: 'control-out', setup, data: data.slice() }, options)) as ControlOutResult;
+      return Promise.reject(new AppError('bad-input', 'wLength must be 0..65535.', { length: data.length }));
+    // Borrowed, as a USB stack does until the transfer completes: the board copies what it keeps when it
+    // takes the request, and copies the whole buffer if the request has to wait (Job.queued).
+    return this.call({ kind: 'control-out', setup, data }, options) as Promise<ControlOutResult>;
   }
 
   async reset(options: IoOptions): Promise<void> {

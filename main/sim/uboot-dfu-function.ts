@@ -1,4 +1,4 @@
-import { DFU_REQUEST, DFU_STATE, DFU_STATUS, concatBytes, getStatusPayload } from './dfu-codes.js';
+import { DFU_REQUEST, DFU_STATE, DFU_STATUS, getStatusPayload } from './dfu-codes.js';
 import type { MediumKind } from './storage-devices.js';
 import { ACK, STALL, dataReply, type StageEnv, type StageOutcome, type StageRequest } from './stage-types.js';
 import { mediaReadMs, mediaWriteMs } from './timing-model.js';
@@ -39,7 +39,8 @@ export interface DfuCallbacks {
 interface Transaction {
   seq: number;
   offset: number;
-  chunks: Uint8Array[];
+  /** dfu_buf: allocated at the first write, filled up to bufferedBytes, drained to the medium when full. */
+  buffer: Uint8Array | null;
   bufferedBytes: number;
   readLeftBytes: number;
 }
@@ -201,8 +202,7 @@ export class UbootDfuFunction {
   private drain(t: Transaction): { error: string | null; durationMs: number } {
     if (t.bufferedBytes === 0) return { error: null, durationMs: 0 };
     const entity = this.entity();
-    const data = concatBytes(...t.chunks);
-    t.chunks = [];
+    const data = t.buffer!.subarray(0, t.bufferedBytes);
     t.bufferedBytes = 0;
     const error = entity.writeMedium(t.offset, data);
     t.offset += data.length;
@@ -225,7 +225,7 @@ export class UbootDfuFunction {
       t = {
         seq: 0,
         offset: this.callbacks.initiated(this.alt),
-        chunks: [],
+        buffer: null,
         bufferedBytes: 0,
         readLeftBytes: 0,
       };
@@ -249,7 +249,9 @@ export class UbootDfuFunction {
       extraServiceMs += drained.durationMs;
       if (drained.error !== null) return { ...this.fail('DFU write error', drained.error), extraServiceMs };
     }
-    t.chunks.push(data.slice());
+    // One copy into the transaction's buffer (the media copy again when drained: they never keep it).
+    t.buffer ??= new Uint8Array(Math.max(this.bufferSizeBytes, UBOOT_TRANSFER_SIZE));
+    t.buffer.set(data, t.bufferedBytes);
     t.bufferedBytes += data.length;
     return { reply: { kind: 'ack' }, extraServiceMs };
   }
@@ -268,7 +270,7 @@ export class UbootDfuFunction {
 
   /** The deferred flush (S7): last drain, medium flush, stm32prog hooks. Returns its duration. */
   private flush(): number {
-    const t = this.transaction() ?? { seq: 0, offset: 0, chunks: [], bufferedBytes: 0, readLeftBytes: 0 };
+    const t = this.transaction() ?? { seq: 0, offset: 0, buffer: null, bufferedBytes: 0, readLeftBytes: 0 };
     const entity = this.entity();
     const drained = this.drain(t);
     let durationMs = drained.durationMs;
@@ -311,7 +313,7 @@ export class UbootDfuFunction {
     const entity = this.entity();
     let t = this.transaction();
     if (!t) {
-      t = { seq: 0, offset: 0, chunks: [], bufferedBytes: 0, readLeftBytes: entity.mediumSizeBytes() };
+      t = { seq: 0, offset: 0, buffer: null, bufferedBytes: 0, readLeftBytes: entity.mediumSizeBytes() };
       this.transactions.set(this.alt, t);
     }
     if (blockSeq !== t.seq) {
