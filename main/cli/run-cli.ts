@@ -25,8 +25,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       writeErr: (text) => io.stderr(text),
     })
     .showHelpAfterError('(run with --help for usage)');
-  registerCommands(program, io, run);
   try {
+    await registerCommands(program, io, run, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return run.exitCode;
   } catch (error) {

@@ -1,4 +1,5 @@
 import { AppError } from '../core/app-error.js';
+import { whenAborted } from '../core/abort-watch.js';
 import { abortedError } from '../core/clock.js';
 import type { IoOptions } from '../transport/usb-transport.js';
 import type { SimScheduler } from './sim-scheduler.js';
@@ -36,11 +37,8 @@ interface Entry {
   settled: boolean;
   startedAtMs: number;
   cancelTimeout: (() => void) | null;
-  signal: AbortSignal | null;
+  stopAbort: (() => void) | null;
 }
-
-/** At most this many signals keep an idle listener (see watchAbort). */
-const MAX_IDLE_ABORT_WATCHES = 16;
 
 export class RequestEngine {
   private queue: Entry[] = [];
@@ -50,11 +48,6 @@ export class RequestEngine {
   private busyUntilMs = 0;
   private cancelWake: (() => void) | null = null;
   private cancelReply: (() => void) | null = null;
-  /**
-   * One abort listener per signal, not per request: a host passes the same session signal to every
-   * request, and EventTarget add/remove per 4 KiB block costs more than the block itself.
-   */
-  private readonly abortWatches = new Map<AbortSignal, { entries: Set<Entry>; stop: () => void }>();
 
   constructor(private readonly scheduler: SimScheduler) {}
 
@@ -67,41 +60,22 @@ export class RequestEngine {
         settled: false,
         startedAtMs: this.scheduler.nowMs(),
         cancelTimeout: null,
-        signal: job.options.signal ?? null,
+        stopAbort: null,
       };
-      const signal = entry.signal;
+      const signal = job.options.signal;
       if (signal?.aborted) {
         this.settle(entry, 'aborted', undefined, abortedError(signal));
         return;
       }
-      if (signal) this.watchAbort(signal).add(entry);
+      if (signal)
+        entry.stopAbort = whenAborted(signal, () =>
+          this.settle(entry, 'aborted', undefined, abortedError(signal)),
+        );
       this.inFlight.add(entry);
       this.queue.push(entry);
       this.pump();
       if (!entry.settled && this.queue.includes(entry)) job.queued?.();
     });
-  }
-
-  private watchAbort(signal: AbortSignal): Set<Entry> {
-    const known = this.abortWatches.get(signal);
-    if (known) return known.entries;
-    if (this.abortWatches.size >= MAX_IDLE_ABORT_WATCHES) this.dropIdleAbortWatches();
-    const entries = new Set<Entry>();
-    const onAbort = (): void => {
-      this.abortWatches.delete(signal);
-      for (const entry of [...entries]) this.settle(entry, 'aborted', undefined, abortedError(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    this.abortWatches.set(signal, { entries, stop: () => signal.removeEventListener('abort', onAbort) });
-    return entries;
-  }
-
-  private dropIdleAbortWatches(): void {
-    for (const [signal, watch] of this.abortWatches) {
-      if (watch.entries.size > 0) continue;
-      watch.stop();
-      this.abortWatches.delete(signal);
-    }
   }
 
   /** Makes the next request wait until `modelMs` from now (e.g. TF-A starting after the ROM jump). */
@@ -125,14 +99,13 @@ export class RequestEngine {
     const pending = [...this.inFlight];
     this.queue = [];
     for (const entry of pending) this.settle(entry, 'error', undefined, error);
-    this.dropIdleAbortWatches();
   }
 
   private settle(entry: Entry, end: JobEnd, value: unknown, error: AppError | undefined): void {
     if (entry.settled) return;
     entry.settled = true;
     entry.cancelTimeout?.();
-    if (entry.signal) this.abortWatches.get(entry.signal)?.entries.delete(entry);
+    entry.stopAbort?.();
     this.inFlight.delete(entry);
     entry.job.settled(end, value, error);
     if (end === 'ok') entry.resolve(value);

@@ -61,6 +61,8 @@ export function firstLangId(bytes: Uint8Array): number {
 
 export function toBytes(view: DataView | null | undefined): Uint8Array {
   if (!view) return new Uint8Array(0);
+  // node-usb gives each transfer its own buffer: a view that covers all of it is used as is.
+  if (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength) return new Uint8Array(view.buffer);
   return new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
 }
 

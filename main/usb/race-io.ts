@@ -1,4 +1,5 @@
 import { AppError } from '../core/app-error.js';
+import { whenAborted } from '../core/abort-watch.js';
 import { abortedError, type Clock } from '../core/clock.js';
 
 export type AbandonReason = 'timeout' | 'aborted' | 'gone';
@@ -43,8 +44,8 @@ export function raceIo<T>(start: () => Promise<T>, options: RaceIoOptions): Prom
     const cleanup = (): void => {
       settled = true;
       cancelTimer();
-      signal?.removeEventListener('abort', onAbort);
-      gone?.removeEventListener('abort', onGone);
+      stopAbort?.();
+      stopGone?.();
     };
     const abandon = (reason: AbandonReason, error: Error): void => {
       if (settled) return;
@@ -67,8 +68,8 @@ export function raceIo<T>(start: () => Promise<T>, options: RaceIoOptions): Prom
         ),
       options.timeoutMs,
     );
-    signal?.addEventListener('abort', onAbort, { once: true });
-    gone?.addEventListener('abort', onGone, { once: true });
+    const stopAbort = signal ? whenAborted(signal, onAbort) : null;
+    const stopGone = gone ? whenAborted(gone, onGone) : null;
 
     try {
       pending = start();

@@ -88,7 +88,7 @@ export class UsbDeviceTransport implements UsbTransport {
   }
 
   async controlIn(setup: ControlSetup, length: number, options: IoOptions): Promise<ControlInResult> {
-    await this.ensureClaimed(setup, options);
+    if (this.needsClaim()) await this.ensureClaimed(setup, options);
     try {
       const result = await this.run('control-in', options, options.timeoutMs, () =>
         this.device.controlTransferIn({ ...setup }, length, options.timeoutMs),
@@ -103,7 +103,7 @@ export class UsbDeviceTransport implements UsbTransport {
   }
 
   async controlOut(setup: ControlSetup, data: Uint8Array, options: IoOptions): Promise<ControlOutResult> {
-    await this.ensureClaimed(setup, options);
+    if (this.needsClaim()) await this.ensureClaimed(setup, options);
     try {
       // node-usb converts `data` unconditionally: a zero-length OUT (ZLP DNLOAD, DETACH) needs an empty array.
       const result = await this.run('control-out', options, options.timeoutMs, () =>
@@ -157,9 +157,13 @@ export class UsbDeviceTransport implements UsbTransport {
     this.deps.onClosed(this);
   }
 
+  /** Checked before the await: the per-block path then skips an async call (a microtask turn). */
+  private needsClaim(): boolean {
+    return this.claimed.size === 0 && this.state === 'open';
+  }
+
   /** node-usb v3 routes every control request through a claimed interface, even device requests. */
   private async ensureClaimed(setup: ControlSetup, options: IoOptions): Promise<void> {
-    if (this.claimed.size > 0 || this.state !== 'open') return;
     await this.claimInterface(setup.recipient === 'interface' ? setup.index & 0xff : 0, options);
   }
 

@@ -64,7 +64,8 @@ echo $((TIMEOUT_S - 20)) >"$WORK/guest-timeout-s"
 
 # TCG, not KVM: /dev/kvm on this machine kind is PVM and runs a stock kernel ~1000x slower.
 # thread=single: multi-threaded TCG oopsed in jump-label patching in about 1 boot of 8.
-qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp 2 -m 2048 \
+# USB_HARNESS_SMP: guest vCPUs (default 2); under thread=single they share one host thread.
+qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp "${USB_HARNESS_SMP:-2}" -m 2048 \
   -nodefaults -no-user-config -nographic -no-reboot \
   -kernel "$GUEST/vmlinuz" -initrd "$GUEST/initrd.gz" \
   -append "console=ttyS0 quiet panic=-1 oops=panic usbh_work=$WORK usbh_session=$HERE/guest-session.sh" \

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SYMPTOMS } from '../../../shared/domain/diagnosis.js';
 import type { SymptomCode } from '../../../shared/domain/diagnosis.js';
-import { diagnosisSchema, hostFactsSchema } from './flash-event-schema.js';
+import { hostFactsSchema } from '../../../shared/ipc/domain-schemas.js';
+import { diagnosisSchema } from './flash-event-schema.js';
 
 /** What marks a zip as ours, whatever its file name. */
 export const BUNDLE_FORMAT = 'stm32mp-flash-station/support-bundle';

@@ -1,70 +1,19 @@
 import { z } from 'zod';
-import type { BoardIdentity } from '../../../shared/domain/board-identity.js';
 import { CAUSES, SYMPTOMS } from '../../../shared/domain/diagnosis.js';
 import type { CauseId, Diagnosis, SymptomCode } from '../../../shared/domain/diagnosis.js';
-import type { FlashEvent, StageInfo } from '../../../shared/domain/flash-event.js';
-import type { HostFacts } from '../../../shared/domain/host-facts.js';
+import type { FlashEvent } from '../../../shared/domain/flash-event.js';
 import { isErrorCode } from '../../../shared/error-codes.js';
+import { boardIdentitySchema, hostFactsSchema, stageInfoSchema } from '../../../shared/ipc/domain-schemas.js';
 
 /**
  * FlashEvent, field by field, for data read back from a file someone sent us (a support bundle). Typed
  * against shared/domain, so a change to an event that this schema does not follow fails to compile.
+ * The small shapes (identity, stage info, host facts) are the IPC contract's own schemas.
  */
 
 const bootStage = z.enum(['rom', 'tfa', 'uboot-layout', 'uboot-partitions']);
 const flashPhase = z.enum(['preflight', 'rom', 'tfa', 'uboot-layout', 'uboot-partitions', 'done']);
 const waitAfter = z.enum(['start', 'after-fsbl', 'after-ddr-fip', 'after-fip', 'after-layout']);
-const socId = z.enum(['mp15', 'mp13', 'mp25']);
-
-export const stageInfoSchema: z.ZodType<StageInfo> = z.object({
-  stage: z.enum(['rom', 'tfa', 'uboot-layout', 'uboot-partitions', 'unknown']),
-  soc: socId.nullable(),
-  deviceId: z.number().nullable(),
-  revisionId: z.number().nullable(),
-  socName: z.string().nullable(),
-});
-
-export const boardIdentitySchema: z.ZodType<BoardIdentity> = z.object({
-  connectionId: z.string(),
-  vid: z.number(),
-  pid: z.number(),
-  bcdDevice: z.number(),
-  manufacturer: z.string().nullable(),
-  product: z.string().nullable(),
-  serial: z.string().nullable(),
-  portPath: z.string(),
-  bus: z.number().nullable(),
-  ports: z.array(z.number()),
-  speed: z.enum(['low', 'full', 'high', 'super', 'super-plus', 'unknown']),
-  alts: z.array(z.object({ index: z.number(), name: z.string().nullable() })),
-  seenAtMs: z.number(),
-  seenAt: z.string(),
-});
-
-export const hostFactsSchema: z.ZodType<HostFacts> = z.object({
-  os: z.enum(['linux', 'win32', 'darwin', 'other']),
-  osRelease: z.string(),
-  kernel: z.string(),
-  arch: z.string(),
-  hostname: z.string(),
-  vm: z.object({
-    detected: z.boolean(),
-    kind: z.enum(['virtualbox', 'vmware', 'hyper-v', 'wsl', 'parallels', 'qemu-kvm', 'other']).nullable(),
-    evidence: z.array(z.string()),
-  }),
-  usbAccess: z.object({
-    state: z.enum(['ok', 'no-usb-subsystem', 'permission-denied', 'no-udev-rule', 'no-driver', 'unknown']),
-    detail: z.string(),
-    fix: z.string().nullable(),
-    evidence: z.array(z.string()).optional(),
-  }),
-  versions: z.object({
-    node: z.string(),
-    electron: z.string().nullable(),
-    usb: z.string().nullable(),
-    app: z.string(),
-  }),
-});
 
 const symptomCode = z.enum(Object.keys(SYMPTOMS) as [SymptomCode, ...SymptomCode[]]);
 const causeId = z.enum(Object.keys(CAUSES) as [CauseId, ...CauseId[]]);
