@@ -2,6 +2,7 @@ import type { Diagnosis } from '../../../shared/domain/diagnosis.js';
 import { SYMPTOMS } from '../../../shared/domain/diagnosis.js';
 import type { FlashEvent } from '../../../shared/domain/flash-event.js';
 import type { HostFacts } from '../../../shared/domain/host-facts.js';
+import { stageLabel } from '../../../shared/domain/stage-labels.js';
 import { buildIdentityTimeline, gapDurationMs } from '../../../shared/timeline/identity-timeline.js';
 import type { IdentityTimeline } from '../../../shared/timeline/identity-timeline.js';
 import type { PartitionRow, SessionSummary } from './report-model.js';
@@ -15,7 +16,6 @@ import {
   formatRate,
   formatWallClock,
   hex,
-  stageLabel,
 } from './report-text.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 

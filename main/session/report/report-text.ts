@@ -1,4 +1,5 @@
-import type { BootStage, FlashEvent, FlashPhase, StageInfo } from '../../../shared/domain/flash-event.js';
+import type { BootStage, FlashEvent } from '../../../shared/domain/flash-event.js';
+import { stageLabel } from '../../../shared/domain/stage-labels.js';
 
 /** Text that came from a journal is data: every character that means something to HTML is escaped. */
 export function escapeHtml(value: string | number | boolean | null | undefined): string {
@@ -50,25 +51,6 @@ export function formatWallClock(iso: string | null): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
-export function stageLabel(stage: StageInfo['stage'] | FlashPhase): string {
-  switch (stage) {
-    case 'rom':
-      return 'ROM';
-    case 'tfa':
-      return 'TF-A';
-    case 'uboot-layout':
-      return 'U-Boot';
-    case 'uboot-partitions':
-      return 'U-Boot 2nd';
-    case 'preflight':
-      return 'Pre-flight';
-    case 'done':
-      return 'Done';
-    default:
-      return 'Unknown';
-  }
 }
 
 export const STAGE_ORDER: readonly (BootStage | 'unknown')[] = [

@@ -1,4 +1,5 @@
 import type { BootStage } from '../../../shared/domain/flash-event.js';
+import { stageLabel } from '../../../shared/domain/stage-labels.js';
 import type {
   IdentityTimeline,
   TimelineGap,
@@ -6,16 +7,9 @@ import type {
   TimelineSegment,
 } from '../../../shared/timeline/identity-timeline.js';
 import { gapDurationMs } from '../../../shared/timeline/identity-timeline.js';
-import type { ReportTimeScale } from './report-time-scale.js';
-import { buildReportTimeScale } from './report-time-scale.js';
-import {
-  escapeHtml as esc,
-  formatBytes,
-  formatDuration,
-  formatRate,
-  hex,
-  stageLabel,
-} from './report-text.js';
+import type { TimeScale } from '../../../shared/timeline/time-scale.js';
+import { buildTimeScale } from '../../../shared/timeline/time-scale.js';
+import { escapeHtml as esc, formatBytes, formatDuration, formatRate, hex } from './report-text.js';
 
 type Lane = BootStage | 'unknown';
 
@@ -50,7 +44,7 @@ const HALO = 'paint-order="stroke" stroke="#ffffff" stroke-width="4" stroke-line
 const STANDARD_LANES: readonly Lane[] = ['rom', 'tfa', 'uboot-layout', 'uboot-partitions'];
 
 interface Geometry {
-  scale: ReportTimeScale;
+  scale: TimeScale;
   laneTop(lane: Lane): number;
   barTop(lane: Lane): number;
   barMid(lane: Lane): number;
@@ -65,7 +59,14 @@ interface Geometry {
 export function renderTimelineSvg(timeline: IdentityTimeline): string {
   const lanes = lanesOf(timeline);
   const lanesBottom = TOP + lanes.length * LANE_H;
-  const scale = buildReportTimeScale(timeline, PLOT_X0, PLOT_X1);
+  const scale = buildTimeScale(timeline, {
+    x0: PLOT_X0,
+    widthPx: PLOT_X1 - PLOT_X0,
+    compressAboveMs: 1500,
+    compressAboveShare: 0.2,
+    compressedWidthPx: Math.max(70, Math.round((PLOT_X1 - PLOT_X0) * 0.1)),
+    minTickSpacingPx: 70,
+  });
   const laneIndex = new Map(lanes.map((lane, i) => [lane, i]));
   const laneTop = (lane: Lane): number => TOP + (laneIndex.get(lane) ?? lanes.length - 1) * LANE_H;
   const geo: Geometry = {

@@ -1,31 +1,6 @@
 import type { UsbSpeed } from '../../../shared/domain/board-identity.js';
-import type {
-  BootStage,
-  FlashPhase,
-  SocId,
-  StageInfo,
-  WaitAfter,
-} from '../../../shared/domain/flash-event.js';
-
-/** What a bench engineer calls each boot stage. */
-export function stageLabel(stage: StageInfo['stage'] | FlashPhase): string {
-  switch (stage) {
-    case 'rom':
-      return 'ROM';
-    case 'tfa':
-      return 'TF-A';
-    case 'uboot-layout':
-      return 'U-Boot';
-    case 'uboot-partitions':
-      return 'U-Boot 2nd';
-    case 'preflight':
-      return 'Pre-flight';
-    case 'done':
-      return 'Done';
-    default:
-      return 'Unknown';
-  }
-}
+import type { BootStage, FlashPhase, SocId, WaitAfter } from '../../../shared/domain/flash-event.js';
+import { stageLabel } from '../../../shared/domain/stage-labels.js';
 
 /** A longer line for the flash panel's "current stage". */
 export function stageDescription(stage: FlashPhase): string {

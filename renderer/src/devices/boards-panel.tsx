@@ -1,7 +1,8 @@
 import { formatVidPid } from '../../../shared/domain/board-identity.js';
 import type { BusBoard } from '../../../shared/ipc/boards-channels.js';
+import { stageLabel } from '../../../shared/domain/stage-labels.js';
 import { Panel } from '../app/panel.js';
-import { socLabel, speedLabel, speedShort, stageLabel } from '../app/stage-labels.js';
+import { socLabel, speedLabel, speedShort } from '../app/stage-labels.js';
 
 export interface BoardsPanelProps {
   boards: BusBoard[];

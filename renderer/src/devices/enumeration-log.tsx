@@ -1,8 +1,9 @@
 import { useMemo, useState } from 'react';
 import type { BusLogEntry } from '../../../shared/ipc/boards-channels.js';
+import { stageLabel } from '../../../shared/domain/stage-labels.js';
 import { formatBcd, formatClockTime, formatDuration } from '../app/format-units.js';
 import { Panel } from '../app/panel.js';
-import { speedShort, stageLabel } from '../app/stage-labels.js';
+import { speedShort } from '../app/stage-labels.js';
 import { defaultLogFilter, filterLog, kindLabel, type LogFilter } from './log-filter.js';
 
 export interface EnumerationLogProps {

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { stageLabel } from '../../../shared/domain/stage-labels.js';
 import { errorHeadline } from '../app/error-text.js';
 import {
   formatBytes,
@@ -8,7 +9,7 @@ import {
   formatRemaining,
 } from '../app/format-units.js';
 import { useNow } from '../app/hooks.js';
-import { stageDescription, stageLabel, waitLabel } from '../app/stage-labels.js';
+import { stageDescription, waitLabel } from '../app/stage-labels.js';
 import { isFlashActive, overallProgress, waitRemainingMs, type FlashState } from './flash-reducer.js';
 
 export interface FlashPanelProps {

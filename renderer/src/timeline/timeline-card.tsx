@@ -1,12 +1,12 @@
 import { useMemo, useState } from 'react';
 import type { FlashEvent } from '../../../shared/domain/flash-event.js';
 import { buildIdentityTimeline } from '../../../shared/timeline/identity-timeline.js';
+import { buildTimeScale } from '../../../shared/timeline/time-scale.js';
 import { formatDuration } from '../app/format-units.js';
 import { useElementWidth } from '../app/hooks.js';
 import { Panel } from '../app/panel.js';
 import { IdentityDetails } from './identity-details.js';
 import { TimelineChart } from './timeline-chart.js';
-import { buildTimeScale } from './timeline-scale.js';
 
 export interface TimelineCardProps {
   events: readonly FlashEvent[];
@@ -25,7 +25,17 @@ export function TimelineCard({ events, nowMs }: TimelineCardProps) {
   const [hovered, setHovered] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const chartWidth = Math.max(240, width - LANE_CAPTION_PX - 12);
-  const scale = useMemo(() => buildTimeScale(timeline, chartWidth), [timeline, chartWidth]);
+  const scale = useMemo(
+    () =>
+      buildTimeScale(timeline, {
+        widthPx: chartWidth,
+        compressAboveMs: 5_000,
+        compressAboveShare: 0.4,
+        compressedWidthPx: Math.max(90, Math.round(chartWidth * 0.12)),
+        minTickSpacingPx: 72,
+      }),
+    [timeline, chartWidth],
+  );
   const activeId =
     hovered ??
     (selected && timeline.identities.some((i) => i.connectionId === selected) ? selected : null) ??

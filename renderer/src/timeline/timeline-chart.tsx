@@ -1,9 +1,10 @@
 import type { KeyboardEvent } from 'react';
 import type { IdentityTimeline, TimelineIdentity } from '../../../shared/timeline/identity-timeline.js';
+import { stageLabel } from '../../../shared/domain/stage-labels.js';
+import type { TimeScale } from '../../../shared/timeline/time-scale.js';
 import { formatDuration } from '../app/format-units.js';
-import { phaseLabel, stageLabel } from '../app/stage-labels.js';
+import { phaseLabel } from '../app/stage-labels.js';
 import { gapLabel, identityTitle, isFailedGap } from './timeline-format.js';
-import type { TimeScale } from './timeline-scale.js';
 
 export interface TimelineChartProps {
   timeline: IdentityTimeline;

@@ -1,6 +1,6 @@
 import type { GapResult, TimelineGap, TimelineIdentity } from '../../../shared/timeline/identity-timeline.js';
+import { stageLabel } from '../../../shared/domain/stage-labels.js';
 import { formatDuration } from '../app/format-units.js';
-import { stageLabel } from '../app/stage-labels.js';
 
 /** "ROM → TF-A" for MP15's ROM connection that hands over to TF-A without re-enumerating. */
 export function identityTitle(identity: TimelineIdentity): string {

@@ -9,9 +9,10 @@ import {
   formatRate,
   formatRemaining,
 } from '../../../renderer/src/app/format-units.js';
-import { phaseLabel, speedShort, stageLabel, waitLabel } from '../../../renderer/src/app/stage-labels.js';
+import { phaseLabel, speedShort, waitLabel } from '../../../renderer/src/app/stage-labels.js';
 import { errorHeadline } from '../../../renderer/src/app/error-text.js';
 import { ERROR_CODES } from '../../../shared/error-codes.js';
+import { stageLabel } from '../../../shared/domain/stage-labels.js';
 
 describe('format-units', () => {
   test('bytes in binary units', () => {
