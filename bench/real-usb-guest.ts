@@ -21,12 +21,14 @@ import { writePatternFile, writeSampleLayout } from '../main/sample/sample-layou
 import { createUsbBackend } from '../main/usb/usb-backend.js';
 import { probeHostFacts } from '../main/host/probe-host-facts.js';
 import { median } from './bench-stats.js';
+import { oursRoundTripMs, packageRoundTripMs } from './real-usb-round-trip.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = path.join(REPO, 'bin', 'stm32mp-flash.js');
 const FRONT = path.join(REPO, 'dist', 'test', 'usb-harness', 'front-process.js');
-/** Alternate runs of each tool; under TCG one run of 1 MiB takes 10–40 s. */
-const ROUNDS = Number(process.env['BENCH_REAL_USB_ROUNDS'] ?? 1);
+/** Alternate runs of each tool (median); with one vCPU a 2 MiB run takes 4–12 s. */
+const ROUNDS = Number(process.env['BENCH_REAL_USB_ROUNDS'] ?? 3);
+const ROUND_TRIPS = 200;
 
 interface FrontHandle {
   waitForPresentation(n: number, timeoutMs: number): Promise<unknown>;
@@ -139,6 +141,9 @@ async function main(): Promise<void> {
     }
     const failed = [...ours, ...theirs].find((r) => r.exitCode !== 0);
     if (failed) throw new Error(`a download failed (exit ${failed.exitCode}): ${failed.stderr.slice(-400)}`);
+    // Per request, the same GETSTATUS: through our transport, and through the package alone.
+    const roundTripOursMs = await oursRoundTripMs(ROUND_TRIPS);
+    const roundTripPackageMs = await packageRoundTripMs(ROUND_TRIPS);
     const transferS = ours.map((r) => {
       const end = r.stdout.trim().split('\n').at(-1) ?? '{}';
       return ((JSON.parse(end) as { durationMs?: number }).durationMs ?? NaN) / 1000;
@@ -154,6 +159,7 @@ async function main(): Promise<void> {
         dfuUtilS: median(theirs.map((r) => r.seconds)),
         oursStartLineS: median(ours.map((r) => r.firstLineS ?? NaN)),
         nodeStartS: nodeStart.seconds,
+        roundTripMs: { ours: roundTripOursMs, usbPackage: roundTripPackageMs },
         runs: { ours: ours.map((r) => r.seconds), dfuUtil: theirs.map((r) => r.seconds) },
       }),
     );

@@ -101,8 +101,13 @@ export function resultsMarkdown(r: BenchResults): string {
   }
   rows.push([
     'realUsb',
-    r.realUsb ? `ours ${r.realUsb.oursS} s, dfu-util ${r.realUsb.dfuUtilS} s, ratio ${r.realUsb.ratio}` : 'null',
-    '',
+    r.realUsb
+      ? `ours ${r.realUsb.oursS} s, dfu-util ${r.realUsb.dfuUtilS} s, ratio ${r.realUsb.ratio}${verdict(r.realUsb.ratio <= 1)}` +
+        (d.realUsb
+          ? `; GETSTATUS round trip: ours ${d.realUsb.roundTripMs.ours} ms, usb package alone ${d.realUsb.roundTripMs.usbPackage} ms`
+          : '')
+      : 'null',
+    'ratio ≤ 1.0',
     r.realUsb ? (d.realUsb?.method ?? '') : `not measured: ${r.realUsbReason ?? 'unknown'}`,
   ]);
 
