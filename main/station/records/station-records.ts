@@ -86,11 +86,12 @@ export class StationRecords {
       options.clock.wallNow(),
       options.isProcessAlive ?? processIsAlive,
     );
-    let handle: FileHandle;
+    let handle: FileHandle | undefined;
     try {
       handle = await open(recordsFilePath(dir), 'a+');
       await endWithNewline(handle);
     } catch (error) {
+      await handle?.close().catch(() => undefined);
       await release();
       throw new AppError(
         'file-unwritable',
