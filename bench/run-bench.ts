@@ -125,9 +125,9 @@ async function main(): Promise<void> {
         'per image size, each flashing a sparse rootfs of that size (all zeros but a 4 KiB stamp every 64 MiB, so the ' +
         'simulated eMMC stores only the stamps). at1GiB/at4GiB: the whole pipeline (runFlashSession) with the ' +
         'simulated board in the same process, so the simulator is included (its 8 MiB U-Boot buffer, into which ' +
-        "it copies every block); the simulator's per-request transfer log is trimmed to its last 1024 " +
-        'entries while flashing (it keeps every request for the tests: ~2 million objects at 4 GiB, simulator ' +
-        "memory, not the host's). hostOnly: the DfuClient streaming the same file to a device that answers at " +
+        "it copies every block); the simulator's per-request transfer log is limited to 1024–2048 " +
+        'entries (transferLogLimit, as the app limits it; by default it keeps every request for the tests: ~2 ' +
+        "million objects at 4 GiB, simulator memory, not the host's). hostOnly: the DfuClient streaming the same file to a device that answers at " +
         'once, no simulator in the process. Runs beside hostEfficiency (neither depends on wall time).',
     };
   }

@@ -2,6 +2,7 @@ import type { HostFacts } from '../../shared/domain/host-facts.js';
 import type { SimPlugRequest, SimState } from '../../shared/ipc/simulator-channels.js';
 import { AppError } from '../core/app-error.js';
 import {
+  APP_TRANSFER_LOG_LIMIT,
   FAULT_SCENARIOS,
   createSimulatedBoard,
   simulatedHostFacts,
@@ -79,6 +80,7 @@ export class SimulatorService {
       soc: request.soc,
       ...(scenario ? { scenario } : {}),
       timing: { timeScale: this.timeScale },
+      transferLogLimit: APP_TRANSFER_LOG_LIMIT,
     });
     const portPath = request.portPath ?? this.state().freePorts[0];
     this.bus.plug(board, portPath ? { portPath } : {});

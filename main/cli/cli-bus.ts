@@ -4,7 +4,13 @@ import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { probeHostFacts } from '../host/probe-host-facts.js';
 import type { FaultScenarioId, SimSoc } from '../sim/index.js';
-import { FAULT_SCENARIOS, SimulatedBus, createSimulatedBoard, simulatedHostFacts } from '../sim/index.js';
+import {
+  APP_TRANSFER_LOG_LIMIT,
+  FAULT_SCENARIOS,
+  SimulatedBus,
+  createSimulatedBoard,
+  simulatedHostFacts,
+} from '../sim/index.js';
 import type { UsbBus } from '../transport/usb-transport.js';
 import { createUsbBackend } from '../usb/usb-backend.js';
 
@@ -80,6 +86,7 @@ export async function openCliBus(options: { sim: SimSpec | null; timeScale: numb
         soc: options.sim.soc,
         portPath: '1-2',
         timing: { timeScale: options.timeScale },
+        transferLogLimit: APP_TRANSFER_LOG_LIMIT,
         ...(scenario ? { scenario } : {}),
       }),
     );

@@ -66,6 +66,7 @@ export interface BoardSettings {
   legacyUboot: boolean;
   ubootVariant: UbootVariant;
   dfuBufferSizeBytes: number;
+  transferLogLimit: number;
   otpAlt: boolean;
   pmicAlt: boolean;
   bootSource: 'serial' | 'flash';
@@ -101,7 +102,7 @@ export class BoardContext {
     readonly settings: BoardSettings,
     readonly storage: BoardStorage,
   ) {
-    this.log = new TransferLog(() => this.nowMs());
+    this.log = new TransferLog(() => this.nowMs(), settings.transferLogLimit);
     this.otp = buildOtp(settings);
     // STPMIC1 NVM registers 0xF8–0xFF: arbitrary but fixed defaults.
     this.pmicNvm = Uint8Array.of(0xee, 0x92, 0xc0, 0x02, 0xfa, 0x30, 0x00, 0x33);

@@ -6,6 +6,7 @@ export { SimulatedBus, type SimulatedBusOptions, type BusTransferLogEntry } from
 export {
   SimulatedBoard,
   createSimulatedBoard,
+  APP_TRANSFER_LOG_LIMIT,
   type SimulatedBoardOptions,
   type BoardStatus,
   type SimPartitionInfo,

@@ -45,6 +45,11 @@ export interface SimulatedBoardOptions {
   ubootVariant?: Partial<UbootVariant>;
   /** U-Boot DFU buffer, CONFIG_SYS_DFU_DATA_BUF_SIZE (§3.2). */
   dfuBufferSizeBytes?: number;
+  /**
+   * Keep only about the newest N requests in transferLog() (default: all, for tests). The app and the
+   * CLI set it: two entries per 4 KiB block would otherwise grow with the image (2 million at 4 GiB).
+   */
+  transferLogLimit?: number;
   otpAlt?: boolean;
   pmicAlt?: boolean;
   secureClosed?: boolean;
@@ -54,6 +59,12 @@ export interface SimulatedBoardOptions {
   bootSource?: 'serial' | 'flash';
   label?: string;
 }
+
+/**
+ * What the app, the CLI and the station keep of each simulated board's transfer log: enough for the
+ * simulator panel and a post-mortem, flat in memory whatever the image size.
+ */
+export const APP_TRANSFER_LOG_LIMIT = 10_000;
 
 export interface BoardStatus {
   label: string;
@@ -128,6 +139,7 @@ export class SimulatedBoard {
         legacyUboot: legacy.uboot === 'legacy',
         ubootVariant: { ...ST_UBOOT_VARIANT, ...options.ubootVariant },
         dfuBufferSizeBytes: options.dfuBufferSizeBytes ?? 8 * 1024 * 1024,
+        transferLogLimit: options.transferLogLimit ?? Number.POSITIVE_INFINITY,
         otpAlt: options.otpAlt ?? true,
         pmicAlt: options.pmicAlt ?? profile.pmicAltByDefault,
         bootSource: options.bootSource ?? 'serial',

@@ -54,10 +54,15 @@ export type TransferLogStart = Pick<
   Partial<Pick<TransferLogEntry, 'alt' | 'stateBefore' | 'note'>>;
 
 export class TransferLog {
-  private readonly list: TransferLogEntry[] = [];
+  private list: TransferLogEntry[] = [];
   private nextSeq = 1;
+  private dropped = 0;
 
-  constructor(private readonly nowMs: () => number) {}
+  constructor(
+    private readonly nowMs: () => number,
+    /** Keep only the newest entries (a 4 GiB image is 2 million requests); default: all. */
+    private readonly maxEntries = Number.POSITIVE_INFINITY,
+  ) {}
 
   begin(start: TransferLogStart): TransferLogEntry {
     const entry: TransferLogEntry = {
@@ -74,6 +79,12 @@ export class TransferLog {
       ...start,
     };
     this.list.push(entry);
+    // Trimmed in batches, so the cost per request stays constant.
+    if (this.list.length >= 2 * this.maxEntries) {
+      const drop = this.list.length - this.maxEntries;
+      this.list = this.list.slice(drop);
+      this.dropped += drop;
+    }
     return entry;
   }
 
@@ -90,7 +101,13 @@ export class TransferLog {
     Object.assign(entry, extra);
   }
 
+  /** The kept entries, oldest first (between maxEntries and 2 × maxEntries of them once trimming starts). */
   entries(): readonly TransferLogEntry[] {
     return this.list;
+  }
+
+  /** Entries dropped by the limit: the first kept entry's seq is this + 1. */
+  droppedCount(): number {
+    return this.dropped;
   }
 }

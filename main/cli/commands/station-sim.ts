@@ -1,6 +1,6 @@
 import { AppError } from '../../core/app-error.js';
 import type { FaultScenarioId, SimSoc, SimulatedBoard, SimulatedBus } from '../../sim/index.js';
-import { FAULT_SCENARIOS, createSimulatedBoard } from '../../sim/index.js';
+import { APP_TRANSFER_LOG_LIMIT, FAULT_SCENARIOS, createSimulatedBoard } from '../../sim/index.js';
 
 const SOCS: readonly SimSoc[] = ['mp15', 'mp13', 'mp25'];
 
@@ -99,6 +99,7 @@ export class StationSim {
         portPath: slot.portPath,
         label: `slot-${slot.label}-round-${round}`,
         timing: { timeScale: this.timeScale },
+        transferLogLimit: APP_TRANSFER_LOG_LIMIT,
         ...(scenario ? { scenario } : {}),
       });
       this.boards.push(board);

@@ -35,6 +35,15 @@ describe('board options', () => {
     expect(d.identities[0]).toMatchObject({ pid: 0xdf11, manufacturer: 'STMicroelectronics' });
   });
 
+  it('transferLogLimit bounds the transfer log of a long session', async () => {
+    const d = await drive({ soc: 'mp15', transferLogLimit: 20 }, 'uboot-layout');
+    const log = bus!.plugged()[0]!.transferLog();
+    expect(log.length).toBeGreaterThanOrEqual(20);
+    expect(log.length).toBeLessThan(40);
+    // The newest request is kept: the one that brought the board here.
+    expect(log.at(-1)!.connectionId).toBe(d.identity.connectionId);
+  });
+
   it('a full-speed link shows "DFU in FS Mode" and speed full', async () => {
     const d = await drive({ soc: 'mp15', linkSpeed: 'full' }, 'rom');
     expect(d.identity).toMatchObject({
