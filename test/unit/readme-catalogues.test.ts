@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CAUSES, SYMPTOMS } from '../../shared/domain/diagnosis.js';
 import { LAYOUT_PROBLEM_CATALOGUE } from '../../shared/domain/layout-problem.js';
@@ -15,6 +15,15 @@ describe('README lists every public code', () => {
     ['fault scenario', FAULT_SCENARIOS.map((s) => s.id)],
   ])('%s codes', (_kind, codes) => {
     const missing = codes.filter((code) => !readme.includes(`\`${code}\``));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('README links', () => {
+  it('points only at images and files that exist in the repository', () => {
+    const targets = [...readme.matchAll(/\]\(((?:resources|docs|test|bench)\/[^)\s]+)\)/g)].map((m) => m[1]!);
+    expect(targets.length).toBeGreaterThanOrEqual(3);
+    const missing = targets.filter((target) => !existsSync(new URL(`../../${target}`, import.meta.url)));
     expect(missing).toEqual([]);
   });
 });
