@@ -1,4 +1,5 @@
 import type { BrowserWindowConstructorOptions, Input } from 'electron';
+import { secureWebPreferences } from './web-preferences.js';
 
 /** One key chord the kiosk swallows; `ctrl` also means Cmd on macOS. */
 export interface BlockedShortcut {
@@ -58,16 +59,6 @@ export function kioskWindowOptions(preloadPath: string): BrowserWindowConstructo
     title: 'STM32MP Flash Station — operator',
     backgroundColor: '#0d1320',
     show: false,
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-      devTools: false,
-    },
+    webPreferences: secureWebPreferences(preloadPath, false),
   };
 }

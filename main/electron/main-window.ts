@@ -1,6 +1,7 @@
 import { BrowserWindow, Menu, app, session, shell, type WebContents } from 'electron';
 import { APP_ORIGIN, isAppUrl } from './app-protocol.js';
 import { isBlockedShortcut, kioskWindowOptions } from './kiosk-window.js';
+import { secureWebPreferences } from './web-preferences.js';
 
 /** No renderer may ask for a camera, notifications, USB, HID, serial …: the app needs none of them. */
 export function denyAllPermissions(): void {
@@ -36,17 +37,7 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
     title: 'STM32MP Flash Station',
     backgroundColor: '#0d1320',
     show: false,
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-      devTools: !app.isPackaged,
-    },
+    webPreferences: secureWebPreferences(preloadPath, !app.isPackaged),
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(`${APP_ORIGIN}/index.html`);

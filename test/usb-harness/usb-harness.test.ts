@@ -140,6 +140,8 @@ function result<K extends CaseName>(name: K): CaseResults[K] {
 }
 
 function describeCase(name: CaseName, body: () => void): void {
+  // Skipped when the machine cannot run the guest (the script prints a loud SKIP banner with the reason;
+  // USB_HARNESS=require fails instead) or when USB_HARNESS_CASES leaves this case out.
   if (skipReason || !SELECTED.includes(name)) describe.skip(name, body);
   else describe(name, body);
 }
