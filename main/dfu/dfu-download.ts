@@ -2,7 +2,7 @@ import { AppError } from '../core/app-error.js';
 import { abortedError } from '../core/clock.js';
 import { BlockCutter, blockNumberFor } from './dfu-blocks.js';
 import type { DfuClient } from './dfu-client.js';
-import { recoverFromErrorState, type WaitForStateOptions } from './dfu-poll.js';
+import { statusAfterStall, type WaitForStateOptions } from './dfu-poll.js';
 import { dfuDnload } from './dfu-requests.js';
 import { DFU_STATE, dfuStateName } from './dfu-status.js';
 
@@ -180,23 +180,13 @@ async function stallError(
     request: 'DNLOAD',
     context: `${context}: block ${blockIndex}`,
   });
-  const fields: Record<string, unknown> = { request: 'DNLOAD', context, blockNumber, blockIndex };
-  try {
-    const status = await client.getStatusRaw({ timeoutMs: client.timeouts.controlMs });
-    if (status.status === 'ok') {
-      Object.assign(fields, {
-        state: status.value.state,
-        stateName: status.value.stateName,
-        status: status.value.status,
-        statusName: status.value.statusName,
-      });
-      if (status.value.state === DFU_STATE.dfuERROR) {
-        await recoverFromErrorState(client, status.value, context, [DFU_STATE.dfuDNLOAD_IDLE]);
-      }
-    }
-  } catch {
-    // The stall is the story; failing to learn more must not hide it.
-  }
+  const fields = {
+    request: 'DNLOAD',
+    context,
+    blockNumber,
+    blockIndex,
+    ...(await statusAfterStall(client, context, DFU_STATE.dfuDNLOAD_IDLE)),
+  };
   return new AppError(
     'stall',
     `${context}: DNLOAD block ${blockIndex} (wValue ${blockNumber}) was refused (STALL).`,

@@ -247,3 +247,29 @@ export async function ensureIdle(
     last ? statusErrorFields(last, context, [DFU_STATE.dfuIDLE]) : { context },
   );
 }
+
+/**
+ * After a STALL: what state the device says it is in (for the error's fields), and out of dfuERROR so
+ * a following GetPhase can read the device's reason. Never throws: the stall is the failure to report,
+ * and failing to learn more must not hide it.
+ */
+export async function statusAfterStall(
+  client: DfuClient,
+  context: string,
+  idleState: number,
+): Promise<Record<string, unknown>> {
+  try {
+    const status = await client.getStatusRaw({ timeoutMs: client.timeouts.controlMs });
+    if (status.status !== 'ok') return {};
+    if (status.value.state === DFU_STATE.dfuERROR)
+      await recoverFromErrorState(client, status.value, context, [idleState]);
+    return {
+      state: status.value.state,
+      stateName: status.value.stateName,
+      status: status.value.status,
+      statusName: status.value.statusName,
+    };
+  } catch {
+    return {};
+  }
+}

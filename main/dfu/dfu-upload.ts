@@ -2,7 +2,7 @@ import { AppError } from '../core/app-error.js';
 import { abortedError } from '../core/clock.js';
 import { blockNumberFor } from './dfu-blocks.js';
 import type { DfuClient } from './dfu-client.js';
-import { recoverFromErrorState } from './dfu-poll.js';
+import { statusAfterStall } from './dfu-poll.js';
 import { dfuUpload } from './dfu-requests.js';
 import { DFU_STATE } from './dfu-status.js';
 
@@ -97,23 +97,12 @@ async function uploadStallError(client: DfuClient, context: string, blockIndex: 
     request: 'UPLOAD',
     context: `${context}: block ${blockIndex}`,
   });
-  const fields: Record<string, unknown> = { request: 'UPLOAD', context, blockIndex };
-  try {
-    const status = await client.getStatusRaw({ timeoutMs: client.timeouts.controlMs });
-    if (status.status === 'ok') {
-      Object.assign(fields, {
-        state: status.value.state,
-        stateName: status.value.stateName,
-        status: status.value.status,
-        statusName: status.value.statusName,
-      });
-      if (status.value.state === DFU_STATE.dfuERROR) {
-        await recoverFromErrorState(client, status.value, context, [DFU_STATE.dfuUPLOAD_IDLE]);
-      }
-    }
-  } catch {
-    // Keep the stall as the reported failure.
-  }
+  const fields = {
+    request: 'UPLOAD',
+    context,
+    blockIndex,
+    ...(await statusAfterStall(client, context, DFU_STATE.dfuUPLOAD_IDLE)),
+  };
   return new AppError(
     'stall',
     `${context}: UPLOAD block ${blockIndex} was refused (STALL).`,
