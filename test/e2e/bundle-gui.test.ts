@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeSampleLayout } from '../../main/sample/sample-layout.js';
-import { openLayout, openStation, screenshot, type Station } from './e2e-harness.js';
+import { openStation, screenshot, startUbootNoReconnectFlash, type Station } from './e2e-harness.js';
 
 async function deliveredEvents(station: Station): Promise<number> {
   const value = await station.page.getByTestId('replay-position').getAttribute('data-delivered');
@@ -26,17 +26,7 @@ describe('export a failed session, open the bundle read-only, replay it', () => 
 
   test('the bundle view shows the failure point and the diagnosis, and the replay advances', async () => {
     const { page } = station;
-    // A short U-Boot timeout so the failure comes in seconds (as in flash-failure.test.ts).
-    await page.getByTestId('open-settings').click();
-    await page.getByTestId('timeout-afterFipSeconds').fill('3');
-    await page.getByTestId('settings-save').click();
-    await page.getByRole('dialog').waitFor({ state: 'detached' });
-
-    await page.getByTestId('sim-scenario').selectOption('uboot-no-reconnect');
-    await page.getByTestId('sim-plug').click();
-    await page.getByTestId('board-1-2').waitFor();
-    await openLayout(page, layoutPath);
-    await page.getByTestId('flash-start').click();
+    await startUbootNoReconnectFlash(page, layoutPath);
     await page.getByTestId('diagnosis-symptom').waitFor({ timeout: 60_000 });
 
     // Export: web mode writes into <userData>/bundles and shows the path.

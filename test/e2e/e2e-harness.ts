@@ -81,3 +81,20 @@ export async function openLayout(page: Page, layoutPath: string): Promise<void> 
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await page.getByTestId('partition-table').waitFor();
 }
+
+/**
+ * Plugs a simulated MP15 whose U-Boot never re-enumerates and starts flashing `layoutPath` to it. The
+ * wait after TF-A is set to 3 s in Settings (persisted like any setting) so the failure comes quickly.
+ */
+export async function startUbootNoReconnectFlash(page: Page, layoutPath: string): Promise<void> {
+  await page.getByTestId('open-settings').click();
+  await page.getByTestId('timeout-afterFipSeconds').fill('3');
+  await page.getByTestId('settings-save').click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+  await page.getByTestId('sim-scenario').selectOption('uboot-no-reconnect');
+  await page.getByTestId('sim-plug').click();
+  await page.getByTestId('board-1-2').waitFor();
+  await openLayout(page, layoutPath);
+  await page.getByTestId('flash-start').click();
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import path from 'node:path';
 import { writeSampleLayout } from '../../main/sample/sample-layout.js';
-import { openLayout, openStation, screenshot, type Station } from './e2e-harness.js';
+import { openStation, screenshot, startUbootNoReconnectFlash, type Station } from './e2e-harness.js';
 
 describe('a board whose U-Boot never comes up (uboot-no-reconnect)', () => {
   let station: Station;
@@ -20,17 +20,7 @@ describe('a board whose U-Boot never comes up (uboot-no-reconnect)', () => {
 
   test('shows the diagnosis, the ranked causes and the failure point on the timeline', async () => {
     const { page } = station;
-    // A short U-Boot timeout so the failure comes in seconds; the setting is persisted like any other.
-    await page.getByTestId('open-settings').click();
-    await page.getByTestId('timeout-afterFipSeconds').fill('3');
-    await page.getByTestId('settings-save').click();
-    await page.getByRole('dialog').waitFor({ state: 'detached' });
-
-    await page.getByTestId('sim-scenario').selectOption('uboot-no-reconnect');
-    await page.getByTestId('sim-plug').click();
-    await page.getByTestId('board-1-2').waitFor();
-    await openLayout(page, layoutPath);
-    await page.getByTestId('flash-start').click();
+    await startUbootNoReconnectFlash(page, layoutPath);
 
     await page.getByTestId('flash-wait').waitFor({ timeout: 60_000 });
     await screenshot(page, 'failure-01-waiting-for-uboot');

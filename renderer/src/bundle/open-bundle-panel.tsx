@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { errorHeadline } from '../app/error-text.js';
 import { Panel } from '../app/panel.js';
-import { droppedPath } from '../layout/layout-panel.js';
+import { useFileDrop } from '../app/use-file-drop.js';
 import type { BundleActions, BundleState } from './use-bundles.js';
 
 export interface OpenBundlePanelProps {
@@ -14,30 +14,17 @@ export interface OpenBundlePanelProps {
 /** Opens a support bundle (.zip) for the read-only view: a path, a drop, or the native dialog. */
 export function OpenBundlePanel({ bundles, actions, canPickFiles, pathForFile }: OpenBundlePanelProps) {
   const [draft, setDraft] = useState('');
-  const [dragging, setDragging] = useState(false);
-  const [dropNote, setDropNote] = useState<string | null>(null);
+  const {
+    dragging,
+    dropNote,
+    handlers: dropHandlers,
+  } = useFileDrop(pathForFile, (path) => {
+    setDraft(path);
+    void actions.openBundle(path);
+  });
   return (
     <Panel title="Support bundle" id="open-bundle" className={dragging ? 'panel-drop' : ''}>
-      <div
-        className="drop-area"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          const path = droppedPath(e, pathForFile);
-          if (path) {
-            setDropNote(null);
-            setDraft(path);
-            void actions.openBundle(path);
-          } else {
-            setDropNote('This browser did not say where the file is: type or paste its full path instead.');
-          }
-        }}
-      >
+      <div className="drop-area" {...dropHandlers}>
         <form
           className="path-bar"
           onSubmit={(e) => {

@@ -1,8 +1,9 @@
-import { useEffect, useState, type DragEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { countBySeverity } from '../../../shared/domain/layout-problem.js';
 import { errorHeadline } from '../app/error-text.js';
 import { baseName, formatBytes } from '../app/format-units.js';
 import { Panel } from '../app/panel.js';
+import { useFileDrop } from '../app/use-file-drop.js';
 import { socLabel } from '../app/stage-labels.js';
 import type { LayoutState } from '../app/app-state.js';
 import type { PartitionProgress } from '../flash/flash-reducer.js';
@@ -21,19 +22,6 @@ export interface LayoutPanelProps {
   pathForFile: ((file: File) => string) | null;
 }
 
-/** A dropped item's path: Electron knows the file's path; a file manager's drag carries a file:// URL. */
-export function droppedPath(event: DragEvent, pathForFile: ((file: File) => string) | null): string | null {
-  const file = event.dataTransfer.files[0];
-  if (file && pathForFile) return pathForFile(file) || null;
-  const uri = event.dataTransfer
-    .getData('text/uri-list')
-    .split('\n')
-    .find((line) => line.startsWith('file://'));
-  if (uri) return decodeURIComponent(new URL(uri.trim()).pathname);
-  const text = event.dataTransfer.getData('text/plain').trim();
-  return text.startsWith('/') || /^[A-Za-z]:\\/.test(text) ? text : null;
-}
-
 export function LayoutPanel({
   layout,
   canPickFiles,
@@ -44,8 +32,7 @@ export function LayoutPanel({
   pathForFile,
 }: LayoutPanelProps) {
   const [draft, setDraft] = useState(layout.path ?? '');
-  const [dragging, setDragging] = useState(false);
-  const [dropNote, setDropNote] = useState<string | null>(null);
+  const { dragging, dropNote, handlers: dropHandlers } = useFileDrop(pathForFile, onOpen);
   useEffect(() => {
     if (layout.path) setDraft(layout.path);
   }, [layout.path]);
@@ -71,25 +58,7 @@ export function LayoutPanel({
         ) : null
       }
     >
-      <div
-        className="drop-area"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          const path = droppedPath(e, pathForFile);
-          if (path) {
-            setDropNote(null);
-            onOpen(path);
-          } else {
-            setDropNote('This browser did not say where the file is: type or paste its full path instead.');
-          }
-        }}
-      >
+      <div className="drop-area" {...dropHandlers}>
         <form
           className="path-bar"
           onSubmit={(e) => {
