@@ -112,6 +112,21 @@ describe('U-Boot 2nd enumeration (§3.2, §4.2, §5.4, §5.5, §9.3)', () => {
     expect(f.board.invariantViolations()).toEqual([]);
   });
 
+  it('dfu_buf grows while it fills and is reused by the next partition without leaking old bytes', async () => {
+    f = await ubootFixture('uboot-flash', SD_ROWS, { timing: { timeScale: 0 } });
+    // 300 KiB crosses every doubling of the buffer (64 → 128 → 256 → 512 KiB) before the flush.
+    const big = pseudoRandomBytes(300 * 1024 + 17, 31);
+    await downloadRaw(f.t, f.clock, 2, big, 4096);
+    // The next partition gets the larger buffer back, still holding the first file's bytes.
+    const small = pseudoRandomBytes(5000, 32);
+    await downloadRaw(f.t, f.clock, 0, small, 4096);
+    expect(digest(f.board.readStorage('mmc0', 0x84400, big.length))).toBe(digest(big));
+    expect(digest(f.board.readPartition('fsbl1', 8192))).toBe(
+      digest(Uint8Array.from([...small, ...new Uint8Array(8192 - small.length)])),
+    );
+    expect(f.board.invariantViolations()).toEqual([]);
+  });
+
   it('buffers 8 MiB-style: the DNLOAD that drains waits for the medium, the ZLP flush delays the 2nd GETSTATUS', async () => {
     f = await ubootFixture('uboot-flash', SD_ROWS, { dfuBufferSizeBytes: 64 * 1024 });
     const data = pseudoRandomBytes(80 * 1024, 5);
