@@ -2,15 +2,8 @@ import type { HostFacts } from '../../shared/domain/host-facts.js';
 import { AppError } from '../core/app-error.js';
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
-import { probeHostFacts } from '../host/probe-host-facts.js';
-import type { FaultScenarioId, SimSoc } from '../sim/index.js';
-import {
-  APP_TRANSFER_LOG_LIMIT,
-  FAULT_SCENARIOS,
-  SimulatedBus,
-  createSimulatedBoard,
-  simulatedHostFacts,
-} from '../sim/index.js';
+import { FAULT_SCENARIOS, type FaultScenarioId } from '../sim/fault-scenarios.js';
+import type { SimSoc } from '../sim/index.js';
 import type { UsbBus } from '../transport/usb-transport.js';
 import { createUsbBackend } from '../usb/usb-backend.js';
 
@@ -70,6 +63,9 @@ export interface CliBus {
 export async function openCliBus(options: { sim: SimSpec | null; timeScale: number }): Promise<CliBus> {
   const clock = systemClock;
   if (options.sim) {
+    // Loaded only for --sim: its ~30 modules are a third of a real-USB command's start-up.
+    const { APP_TRANSFER_LOG_LIMIT, SimulatedBus, createSimulatedBoard, simulatedHostFacts } =
+      await import('../sim/index.js');
     const bus = new SimulatedBus({ clock });
     const scenario = options.sim.scenario ?? undefined;
     // The simulated board powers on like a real one: it is on the bus once its ROM has enumerated.
@@ -93,6 +89,7 @@ export async function openCliBus(options: { sim: SimSpec | null; timeScale: numb
     await enumerated;
     return { bus, host: simulatedHostFacts(scenario), clock, close: () => bus.close() };
   }
+  const { probeHostFacts } = await import('../host/probe-host-facts.js');
   const [host, bus] = await Promise.all([probeHostFacts(), Promise.resolve(createUsbBackend({ clock }))]);
   return { bus, host, clock, close: () => bus.close() };
 }

@@ -1,6 +1,7 @@
 import type { BoardIdentity } from '../../shared/domain/board-identity.js';
 import { AppError } from '../core/app-error.js';
-import type { Clock } from '../core/clock.js';
+import { abortedError, type Clock } from '../core/clock.js';
+import { whenAborted } from '../core/abort-watch.js';
 import type {
   ControlInResult,
   ControlOutResult,
@@ -42,6 +43,14 @@ export class UsbDeviceTransport implements UsbTransport {
   private readonly gone = new AbortController();
   private readonly claimed = new Set<number>();
   private closing: Promise<void> | null = null;
+  /**
+   * One control transfer on ep0 at a time, in call order. node-usb v3 runs each transfer on its own
+   * blocking-pool thread, so two transfers started together reach the bus in either order: measured on
+   * the QEMU harness with two vCPUs, a GETSTATUS issued together with its DNLOAD overtook it and U-Boot
+   * went to dfuERROR. The free case costs a flag, no promise.
+   */
+  private ep0Busy = false;
+  private readonly ep0Waiters: (() => void)[] = [];
 
   constructor(
     readonly identity: BoardIdentity,
@@ -89,6 +98,8 @@ export class UsbDeviceTransport implements UsbTransport {
 
   async controlIn(setup: ControlSetup, length: number, options: IoOptions): Promise<ControlInResult> {
     if (this.needsClaim()) await this.ensureClaimed(setup, options);
+    if (this.ep0Busy) await this.waitForEp0(options.signal);
+    else this.ep0Busy = true;
     try {
       const result = await this.run('control-in', options, options.timeoutMs, () =>
         this.device.controlTransferIn({ ...setup }, length, options.timeoutMs),
@@ -99,11 +110,15 @@ export class UsbDeviceTransport implements UsbTransport {
     } catch (error) {
       if (error instanceof RefusedError) return { status: 'stall' };
       throw error;
+    } finally {
+      this.releaseEp0();
     }
   }
 
   async controlOut(setup: ControlSetup, data: Uint8Array, options: IoOptions): Promise<ControlOutResult> {
     if (this.needsClaim()) await this.ensureClaimed(setup, options);
+    if (this.ep0Busy) await this.waitForEp0(options.signal);
+    else this.ep0Busy = true;
     try {
       // node-usb converts `data` unconditionally: a zero-length OUT (ZLP DNLOAD, DETACH) needs an empty array.
       const result = await this.run('control-out', options, options.timeoutMs, () =>
@@ -115,6 +130,8 @@ export class UsbDeviceTransport implements UsbTransport {
     } catch (error) {
       if (error instanceof RefusedError) return { status: 'stall' };
       throw error;
+    } finally {
+      this.releaseEp0();
     }
   }
 
@@ -155,6 +172,34 @@ export class UsbDeviceTransport implements UsbTransport {
     this.claimed.clear();
     this.state = 'closed';
     this.deps.onClosed(this);
+  }
+
+  /**
+   * Resolves when ep0 is handed to this caller (FIFO); the caller then owns it until releaseEp0. A
+   * cancelled caller leaves the queue at once instead of waiting for the transfer ahead of it.
+   */
+  private waitForEp0(signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortedError(signal));
+    return new Promise((resolve, reject) => {
+      const take = (): void => {
+        stopAbort?.();
+        resolve();
+      };
+      const stopAbort = signal
+        ? whenAborted(signal, () => {
+            const at = this.ep0Waiters.indexOf(take);
+            if (at >= 0) this.ep0Waiters.splice(at, 1);
+            reject(abortedError(signal));
+          })
+        : null;
+      this.ep0Waiters.push(take);
+    });
+  }
+
+  private releaseEp0(): void {
+    const next = this.ep0Waiters.shift();
+    if (next) next();
+    else this.ep0Busy = false;
   }
 
   /** Checked before the await: the per-block path then skips an async call (a microtask turn). */

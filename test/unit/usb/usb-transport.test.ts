@@ -197,6 +197,52 @@ describe('UsbTransport over WebUSB', () => {
     await close2();
   });
 
+  it('sends control transfers one at a time, in call order, even when the caller starts them together', async () => {
+    const { device, transport, close } = await opened();
+    await transport.claimInterface(0, IO);
+    // node-usb v3 runs each transfer on its own thread: two started together can reach the bus swapped.
+    const finishOut: (() => void)[] = [];
+    device.controlOutImpl = (_setup, data) =>
+      new Promise((resolve) => finishOut.push(() => resolve({ status: 'ok', bytesWritten: data.length })));
+    device.calls.length = 0;
+    const dnload = transport.controlOut(DNLOAD, new Uint8Array(16), IO);
+    const status = transport.controlIn(GETSTATUS, 6, IO);
+    const second = transport.controlOut({ ...DNLOAD, value: 3 }, new Uint8Array(8), IO);
+    await flush();
+    expect(device.calls).toEqual(['controlOut class/interface 1 2 0 [16] t=1000']);
+    finishOut.shift()!();
+    await dnload;
+    await status;
+    await flush();
+    expect(device.calls.slice(1)).toEqual([
+      'controlIn class/interface 3 0 0 6 t=1000',
+      'controlOut class/interface 1 3 0 [8] t=1000',
+    ]);
+    finishOut.shift()!();
+    expect(await second).toEqual({ status: 'ok', bytesWritten: 8 });
+    await close();
+  });
+
+  it('lets a cancelled caller leave the ep0 queue at once; the next caller still gets ep0', async () => {
+    const { device, transport, close } = await opened();
+    await transport.claimInterface(0, IO);
+    let finish: (() => void) | null = null;
+    device.controlOutImpl = (_setup, data) =>
+      new Promise((resolve) => (finish = () => resolve({ status: 'ok', bytesWritten: data.length })));
+    const first = transport.controlOut(DNLOAD, new Uint8Array(4), IO);
+    const controller = new AbortController();
+    const cancelled = rejection(transport.controlIn(GETSTATUS, 6, { ...IO, signal: controller.signal }));
+    const next = transport.controlIn(GETSTATUS, 6, IO);
+    await flush();
+    controller.abort();
+    expect((await cancelled).code).toBe('aborted');
+    device.calls.length = 0;
+    finish!();
+    await first;
+    expect((await next).status).toBe('ok');
+    expect(device.calls).toEqual(['controlIn class/interface 3 0 0 6 t=1000']);
+    await close();
+  });
   it('fails pending and later calls of an old handle with device-gone once the board leaves', async () => {
     const { webusb, device, transport, close } = await opened();
     await transport.claimInterface(0, IO);
