@@ -20,6 +20,11 @@ export interface RealUsbDetails {
   fileBytes: number;
   /** Our transfer alone (the CLI's own --json `end` duration), without Node's start-up under TCG. */
   oursTransferS: number;
+  /**
+   * The same download by a bare loop over the `usb` package inside one process (no process start, no
+   * code of ours): the floor for a host on this package, to compare with oursTransferS.
+   */
+  packageLoopS: number;
   /** From starting our CLI to its `start` line: Node start-up, module loading, board found and opened. */
   oursStartLineS: number;
   /** `node -e 0` in the same guest: what Node's own start-up costs there. */
@@ -149,6 +154,7 @@ export async function measureRealUsb(options: { quick: boolean }): Promise<RealU
       details: {
         fileBytes,
         oursTransferS: round(data.oursTransferS, 2),
+        packageLoopS: round(data.packageLoopS, 2),
         oursStartLineS: round(data.oursStartLineS, 2),
         nodeStartS: round(data.nodeStartS, 2),
         roundTripMs: {
@@ -162,8 +168,12 @@ export async function measureRealUsb(options: { quick: boolean }): Promise<RealU
           'flashed with a trimmed sample layout by the production backend without the final DETACH, so it stays in ' +
           `U-Boot's partition enumeration; then a ${fileBytes / MiB} MiB file goes to the rootfs partition (0x11) with ` +
           '`stm32mp-flash download --alt rootfs` and with `dfu-util -a <index> -D` (same partition, same run): ' +
-          "each command's wall time, process start included for both (median over BENCH_REAL_USB_ROUNDS runs, " +
-          'default 3). oursStartLineS: from starting our CLI to its first --json line (board found and opened). ' +
+          "each command's wall time, process start included for both, after a warm-up of the board front " +
+          '(one CLI download and four package-loop downloads: the front is a Node program whose JIT makes its first ' +
+          'downloads several times slower), median over BENCH_REAL_USB_ROUNDS rounds (default 4), alternating which ' +
+          'tool goes first. oursStartLineS: from starting our CLI to its first --json line (board found and opened). ' +
+          'packageLoopS: the same download by a bare DNLOAD/GETSTATUS loop over the usb package in one process, ' +
+          'after each pair of runs (median); set it against oursTransferS (our CLI without its start-up). ' +
           'roundTripMs: median of 200 GETSTATUS through our transport and through the usb package alone.',
       },
     };
