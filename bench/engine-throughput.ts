@@ -23,12 +23,21 @@ export interface EngineResult {
   method: string;
 }
 
+const ENGINE_RUNS = 3;
+
 export async function measureEngine(
   options: { rootfsBytes?: number; profileBytes?: number } = {},
 ): Promise<EngineResult> {
   const rootfsBytes = options.rootfsBytes ?? GiB;
-  const rss = await measureRss('pipeline', rootfsBytes);
-  const flash = rss.flash!;
+  // Three fresh-process flashes, the fastest counts: this 2-vCPU machine measured the same code at
+  // 130 to 590 MiB/s minutes apart, and other work on it only ever adds time. The first run's peak RSS
+  // is the 1 GiB memory figure.
+  const runs: RssRun[] = [];
+  for (let i = 0; i < ENGINE_RUNS; i++) runs.push(await measureRss('pipeline', rootfsBytes));
+  const rss = runs[0]!;
+  const flash = runs
+    .map((run) => run.flash!)
+    .reduce((best, run) => (run.rootfsWallMs < best.rootfsWallMs ? run : best));
   const fixture = await writeBenchLayout({ soc: 'mp15', rootfsBytes });
   const profileFixture = await writeBenchLayout({
     soc: 'mp15',
@@ -51,7 +60,8 @@ export async function measureEngine(
       method:
         `The MP15 sample layout with a ${mib} MiB sparse rootfs, flashed by runFlashSession to one simulated board ` +
         'with timeScale 0 (no device delay; the simulator still checks, copies and stores every block) on the real ' +
-        'clock, in a fresh process: rootfs bytes / rootfs partition-start → partition-end (wall, and process CPU). ' +
+        'clock, in a fresh process: rootfs bytes / rootfs partition-start → partition-end (wall, and process CPU), ' +
+        `the fastest of ${ENGINE_RUNS} such processes. ` +
         'hostOnly: the same file through the real DfuClient to a device that answers at once ' +
         '(bench/null-dfu-transport.ts), median of 3. cpuShare: a second flash (128 MiB rootfs) under the V8 ' +
         'sampling profiler (node:inspector), self time by source folder, builtins charged to their caller.',

@@ -104,7 +104,8 @@ export function resultsMarkdown(r: BenchResults): string {
     r.realUsb
       ? `ours ${r.realUsb.oursS} s, dfu-util ${r.realUsb.dfuUtilS} s, ratio ${r.realUsb.ratio}${verdict(r.realUsb.ratio <= 1)}` +
         (d.realUsb
-          ? `; GETSTATUS round trip: ours ${d.realUsb.roundTripMs.ours} ms, usb package alone ${d.realUsb.roundTripMs.usbPackage} ms`
+          ? `; transfer without start-up: ours ${d.realUsb.oursTransferS} s, a bare loop over the usb package ${d.realUsb.packageLoopS} s` +
+            `; GETSTATUS round trip: ours ${d.realUsb.roundTripMs.ours} ms, usb package alone ${d.realUsb.roundTripMs.usbPackage} ms`
           : '')
       : 'null',
     'ratio ≤ 1.0',
