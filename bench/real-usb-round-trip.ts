@@ -47,18 +47,30 @@ interface RawDevice {
  * loop), the floor any Node program using it has.
  */
 export async function packageRoundTripMs(count: number): Promise<number> {
+  return withPackageDevice<RawDevice, number>('package round-trip measurement', (device) =>
+    timeEach(count, async () => {
+      const result = await device.controlTransferIn(GETSTATUS, 6);
+      if (result.status !== 'ok') throw new Error('GETSTATUS stalled');
+    }),
+  );
+}
+
+/** Opens the first 0483 device through the `usb` package alone and claims interface 0 for `use`. */
+async function withPackageDevice<D extends RawDevice, T>(
+  what: string,
+  use: (device: D) => Promise<T>,
+): Promise<T> {
   // The bench measures the package itself: the one place outside main/usb that loads it.
-  const { usb } = (await import('usb')) as unknown as { usb: { getDevices(): Promise<RawDevice[]> } };
+  const { usb } = (await import('usb')) as unknown as { usb: { getDevices(): Promise<D[]> } };
   const device = (await usb.getDevices()).find((d) => d.vendorId === 0x0483);
-  if (!device) throw new Error('no 0483 device for the package round-trip measurement');
+  if (!device) throw new Error(`no 0483 device for the ${what}`);
   await device.open();
   try {
     await device.claimInterface(0);
-    return await timeEach(count, async () => {
-      const result = await device.controlTransferIn(GETSTATUS, 6);
-      if (result.status !== 'ok') throw new Error('GETSTATUS stalled');
-    });
+    return await use(device);
   } finally {
+    // node-usb keeps a claimed interface past close(): the next program would find the device busy.
+    await device.releaseInterface(0).catch(() => undefined);
     await device.close();
   }
 }
@@ -95,12 +107,7 @@ export async function packageDownloadS(
   payload: Uint8Array,
   blockBytes: number,
 ): Promise<number> {
-  const { usb } = (await import('usb')) as unknown as { usb: { getDevices(): Promise<RawDfuDevice[]> } };
-  const device = (await usb.getDevices()).find((d) => d.vendorId === 0x0483);
-  if (!device) throw new Error('no 0483 device for the package download measurement');
-  await device.open();
-  try {
-    await device.claimInterface(0);
+  return withPackageDevice<RawDfuDevice, number>('package download measurement', async (device) => {
     await device.selectAlternateInterface(0, alt);
     const waitFor = async (wanted: number): Promise<void> => {
       for (let poll = 0; poll < MAX_POLLS; poll++) {
@@ -125,9 +132,5 @@ export async function packageDownloadS(
     await dnload(block, new Uint8Array(0));
     await waitFor(STATE_IDLE);
     return (performance.now() - start) / 1000;
-  } finally {
-    // node-usb keeps a claimed interface past close(): the next program would find the device busy.
-    await device.releaseInterface(0).catch(() => undefined);
-    await device.close();
-  }
+  });
 }
