@@ -1,7 +1,7 @@
 /**
  * Runs inside the real-USB harness guest (test/usb-harness, started by bench/real-usb.ts):
  *
- *   node dist/bench/real-usb-guest.js <fileBytes> <result.json>
+ *   node dist/bench/real-usb-guest.js <fileBytes> <result.json> <rounds>
  *
  * One simulated MP15 board is put on the guest's kernel USB bus by the harness's board front; the
  * production backend flashes a trimmed sample layout to it without the final DETACH, so the board stays
@@ -27,8 +27,6 @@ import { oursRoundTripMs, packageDownloadS, packageRoundTripMs } from './real-us
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = path.join(REPO, 'bin', 'stm32mp-flash.js');
 const FRONT = path.join(REPO, 'dist', 'test', 'usb-harness', 'front-process.js');
-/** Rounds (median of each tool); with one vCPU a 2 MiB run takes 3–10 s. */
-const ROUNDS = Number(process.env['BENCH_REAL_USB_ROUNDS'] ?? 4);
 const ROUND_TRIPS = 200;
 /** Untimed downloads before the first timed one (see the warm-up note in main()). */
 const WARM_UP_DOWNLOADS = 4;
@@ -76,6 +74,7 @@ async function waitFor(probe: () => boolean, timeoutMs: number, what: string): P
 async function main(): Promise<void> {
   const fileBytes = Number(process.argv[2]);
   const resultPath = process.argv[3]!;
+  const rounds = Number(process.argv[4] ?? 4);
   const scratch = '/tmp/real-usb-bench';
   await mkdir(scratch, { recursive: true });
   // The harness's trimmed sample (a small FIP and bootfs): the flash before the measurement is quick.
@@ -155,7 +154,7 @@ async function main(): Promise<void> {
     const runTheirs = async (): Promise<void> => {
       theirs.push(await timed('dfu-util', ['-d', '0483:df11', '-a', String(rootfsAlt), '-D', payload]));
     };
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       // Alternating who goes first (A B, B A, …): a drift in the guest falls on both alike.
       for (const run of round % 2 === 0 ? [runOurs, runTheirs] : [runTheirs, runOurs]) await run();
       const failed = [ours.at(-1)!, theirs.at(-1)!].find((r) => r.exitCode !== 0);

@@ -109,6 +109,13 @@ export async function measureRealUsb(options: { quick: boolean }): Promise<RealU
       `the harness does not build (tsc -b test/usb-harness): ${build.output.trim().split('\n')[0] ?? ''}`,
     );
   const fileBytes = (options.quick ? 1 : 2) * MiB;
+  // Rounds of (ours, dfu-util, package loop), the median of each counts; with one vCPU a 2 MiB run takes
+  // 3–10 s. Read here: the guest does not inherit this environment.
+  const rounds = Number(process.env['BENCH_REAL_USB_ROUNDS'] ?? 4);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    return nothing(
+      `BENCH_REAL_USB_ROUNDS=${process.env['BENCH_REAL_USB_ROUNDS']}: expected a whole number ≥ 1`,
+    );
   // Under the repository: the guest shares the host's root read-only and mounts its own /tmp.
   const cache = path.join(REPO, '.cache', 'usb-harness');
   await mkdir(cache, { recursive: true });
@@ -130,6 +137,7 @@ export async function measureRealUsb(options: { quick: boolean }): Promise<RealU
         path.join(REPO, 'dist', 'bench', 'real-usb-guest.js'),
         String(fileBytes),
         resultPath,
+        String(rounds),
       ],
       480_000,
     );
@@ -170,7 +178,7 @@ export async function measureRealUsb(options: { quick: boolean }): Promise<RealU
           '`stm32mp-flash download --alt rootfs` and with `dfu-util -a <index> -D` (same partition, same run): ' +
           "each command's wall time, process start included for both, after a warm-up of the board front " +
           '(one CLI download and four package-loop downloads: the front is a Node program whose JIT makes its first ' +
-          'downloads several times slower), median over BENCH_REAL_USB_ROUNDS rounds (default 4), alternating which ' +
+          `downloads several times slower), median over ${rounds} rounds (BENCH_REAL_USB_ROUNDS, default 4), alternating which ` +
           'tool goes first. oursStartLineS: from starting our CLI to its first --json line (board found and opened). ' +
           'packageLoopS: the same download by a bare DNLOAD/GETSTATUS loop over the usb package in one process, ' +
           'after each pair of runs (median); set it against oursTransferS (our CLI without its start-up). ' +
