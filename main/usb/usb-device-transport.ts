@@ -10,6 +10,7 @@ import type {
   UsbTransport,
 } from '../transport/usb-transport.js';
 import { toBytes } from './descriptor-reader.js';
+import { Ep0Race } from './ep0-race.js';
 import { raceIo, type AbandonReason } from './race-io.js';
 import { isAlternateRefused, isStallError, mapUsbError, type UsbOperation } from './usb-error-map.js';
 import type { WebUsbDeviceLike } from './webusb-types.js';
@@ -31,8 +32,8 @@ type HandleState = 'open' | 'closed' | 'gone' | 'abandoned';
  * A UsbTransport over one WebUSB device.
  *
  * Time: WebUSB calls take no timeout and cannot be cancelled. Control transfers pass `timeoutMs` to
- * node-usb, which hands it to the OS, so they end by themselves; the injected clock still races them
- * (with `nativeTimeoutGraceMs` of slack). open/claim/SET_INTERFACE/reset have no OS timeout at all and
+ * node-usb, which hands it to the OS, so they end by themselves; the handle's ep0 watchdog (Ep0Race, one
+ * timer per handle rather than per transfer) still races them with `nativeTimeoutGraceMs` of slack. open/claim/SET_INTERFACE/reset have no OS timeout at all and
  * race the clock alone. When the clock or the AbortSignal wins, the OS call is still in flight and its
  * effect unknown, so the handle becomes *abandoned*: every later call rejects with 'transfer-failed'
  * (fields.abandoned) until the caller closes it and opens the device again.
@@ -51,18 +52,23 @@ export class UsbDeviceTransport implements UsbTransport {
    */
   private ep0Busy = false;
   private readonly ep0Waiters: (() => void)[] = [];
+  private readonly ep0: Ep0Race;
 
   constructor(
     readonly identity: BoardIdentity,
     private readonly device: WebUsbDeviceLike,
     private readonly deps: TransportDeps,
-  ) {}
+  ) {
+    this.ep0 = new Ep0Race(deps.clock, (reason) => this.abandoned(reason));
+  }
 
   /** The bus saw this enumeration leave: pending and later calls reject with 'device-gone'. */
   markGone(): void {
     if (this.state === 'closed' || this.state === 'gone') return;
     this.state = 'gone';
-    this.gone.abort(this.goneError(null));
+    const error = this.goneError(null);
+    this.gone.abort(error);
+    this.ep0.abandonGone(error);
   }
 
   get isClosed(): boolean {
@@ -70,13 +76,13 @@ export class UsbDeviceTransport implements UsbTransport {
   }
 
   async selectConfiguration(configurationValue: number, options: IoOptions): Promise<void> {
-    await this.run('select-configuration', options, null, () =>
+    await this.run('select-configuration', options, () =>
       this.device.selectConfiguration(configurationValue),
     );
   }
 
   async claimInterface(interfaceNumber: number, options: IoOptions): Promise<void> {
-    await this.run('claim-interface', options, null, () => this.device.claimInterface(interfaceNumber));
+    await this.run('claim-interface', options, () => this.device.claimInterface(interfaceNumber));
     this.claimed.add(interfaceNumber);
   }
 
@@ -86,7 +92,7 @@ export class UsbDeviceTransport implements UsbTransport {
     options: IoOptions,
   ): Promise<'ok' | 'stall'> {
     try {
-      await this.run('select-alternate', options, null, () =>
+      await this.run('select-alternate', options, () =>
         this.device.selectAlternateInterface(interfaceNumber, alternate),
       );
       return 'ok';
@@ -101,8 +107,8 @@ export class UsbDeviceTransport implements UsbTransport {
     if (this.ep0Busy) await this.waitForEp0(options.signal);
     else this.ep0Busy = true;
     try {
-      const result = await this.run('control-in', options, options.timeoutMs, () =>
-        this.device.controlTransferIn({ ...setup }, length, options.timeoutMs),
+      const result = await this.transfer('control-in', options, () =>
+        this.device.controlTransferIn(setup, length, options.timeoutMs),
       );
       if (result.status === 'stall') return { status: 'stall' };
       if (result.status !== 'ok') throw this.statusError('control-in', result.status);
@@ -121,8 +127,8 @@ export class UsbDeviceTransport implements UsbTransport {
     else this.ep0Busy = true;
     try {
       // node-usb converts `data` unconditionally: a zero-length OUT (ZLP DNLOAD, DETACH) needs an empty array.
-      const result = await this.run('control-out', options, options.timeoutMs, () =>
-        this.device.controlTransferOut({ ...setup }, data, options.timeoutMs),
+      const result = await this.transfer('control-out', options, () =>
+        this.device.controlTransferOut(setup, data, options.timeoutMs),
       );
       if (result.status === 'stall') return { status: 'stall' };
       if (result.status !== 'ok') throw this.statusError('control-out', result.status);
@@ -141,7 +147,7 @@ export class UsbDeviceTransport implements UsbTransport {
    */
   async reset(options: IoOptions): Promise<void> {
     try {
-      await this.run('reset', options, null, () => this.device.reset());
+      await this.run('reset', options, () => this.device.reset());
     } catch (error) {
       if (error instanceof AppError && error.code === 'device-gone') {
         this.markGone();
@@ -169,6 +175,7 @@ export class UsbDeviceTransport implements UsbTransport {
         await best(() => this.device.releaseInterface(interfaceNumber));
     }
     await best(() => this.device.close());
+    this.ep0.close();
     this.claimed.clear();
     this.state = 'closed';
     this.deps.onClosed(this);
@@ -212,55 +219,90 @@ export class UsbDeviceTransport implements UsbTransport {
     await this.claimInterface(setup.recipient === 'interface' ? setup.index & 0xff : 0, options);
   }
 
-  private async run<T>(
+  /**
+   * A control transfer on ep0 (the caller holds it): node-usb passes `timeoutMs` to the OS, and the
+   * handle's watchdog gives it `nativeTimeoutGraceMs` more before abandoning it (see Ep0Race).
+   */
+  private async transfer<T>(
     operation: UsbOperation,
     options: IoOptions,
-    nativeTimeoutMs: number | null,
     start: () => Promise<T>,
   ): Promise<T> {
+    this.assertUsable(operation);
+    try {
+      return await this.ep0.run(
+        start,
+        options.timeoutMs + this.deps.nativeTimeoutGraceMs,
+        options.signal,
+        () => this.timeoutError(operation, options.timeoutMs + this.deps.nativeTimeoutGraceMs),
+      );
+    } catch (error) {
+      throw this.failure(operation, error, options.timeoutMs);
+    }
+  }
+
+  /** Calls without an OS timeout (open/claim/SET_INTERFACE/reset) race the clock alone. */
+  private async run<T>(operation: UsbOperation, options: IoOptions, start: () => Promise<T>): Promise<T> {
     this.assertUsable(operation);
     const what = `${operation} on ${this.identity.connectionId}`;
     try {
       return await raceIo(start, {
         clock: this.deps.clock,
-        timeoutMs:
-          nativeTimeoutMs === null ? options.timeoutMs : nativeTimeoutMs + this.deps.nativeTimeoutGraceMs,
+        timeoutMs: options.timeoutMs,
         signal: options.signal,
         gone: this.gone.signal,
         what,
-        fields: { operation, connectionId: this.identity.connectionId, portPath: this.identity.portPath },
-        onAbandon: (reason) => {
-          if (reason !== 'gone' && this.state === 'open') {
-            this.state = 'abandoned';
-            this.abandonedBy = reason;
-          }
-        },
+        fields: this.fieldsOf(operation),
+        onAbandon: (reason) => this.abandoned(reason),
       });
     } catch (error) {
-      if (error instanceof AppError) throw error;
-      if (operation === 'select-alternate' && isAlternateRefused(error, this.deps.platform))
-        throw new RefusedError();
-      if ((operation === 'control-in' || operation === 'control-out') && isStallError(error))
-        throw new RefusedError();
-      if (this.state === 'gone') throw this.goneError(operation);
-      const mapped = mapUsbError(error, {
-        operation,
-        platform: this.deps.platform,
-        connectionId: this.identity.connectionId,
-        portPath: this.identity.portPath,
-        nativeTimeoutMs: nativeTimeoutMs ?? undefined,
-        udevRulePath: this.deps.udevRulePath,
-      });
-      if (mapped.code === 'device-gone' && operation !== 'reset') this.markGone();
-      throw mapped;
+      throw this.failure(operation, error, null);
     }
   }
 
+  private abandoned(reason: AbandonReason): void {
+    if (reason !== 'gone' && this.state === 'open') {
+      this.state = 'abandoned';
+      this.abandonedBy = reason;
+    }
+  }
+
+  /** What a failed call rejects with: AppErrors as they are, STALLs as RefusedError, OS errors mapped. */
+  private failure(operation: UsbOperation, error: unknown, nativeTimeoutMs: number | null): Error {
+    if (error instanceof AppError) return error;
+    if (operation === 'select-alternate' && isAlternateRefused(error, this.deps.platform))
+      return new RefusedError();
+    if ((operation === 'control-in' || operation === 'control-out') && isStallError(error))
+      return new RefusedError();
+    if (this.state === 'gone') return this.goneError(operation);
+    const mapped = mapUsbError(error, {
+      operation,
+      platform: this.deps.platform,
+      connectionId: this.identity.connectionId,
+      portPath: this.identity.portPath,
+      nativeTimeoutMs: nativeTimeoutMs ?? undefined,
+      udevRulePath: this.deps.udevRulePath,
+    });
+    if (mapped.code === 'device-gone' && operation !== 'reset') this.markGone();
+    return mapped;
+  }
+
+  private timeoutError(operation: UsbOperation, limitMs: number): AppError {
+    return new AppError(
+      'timeout',
+      `${operation} on ${this.identity.connectionId} did not finish within ${limitMs} ms.`,
+      { ...this.fieldsOf(operation), timeoutMs: limitMs },
+    );
+  }
+
+  private fieldsOf(operation: UsbOperation) {
+    return { operation, connectionId: this.identity.connectionId, portPath: this.identity.portPath };
+  }
+
   private assertUsable(operation: UsbOperation): void {
-    const fields = { operation, connectionId: this.identity.connectionId, portPath: this.identity.portPath };
+    if (this.state === 'open') return;
+    const fields = this.fieldsOf(operation);
     switch (this.state) {
-      case 'open':
-        return;
       case 'gone':
         throw this.goneError(operation);
       case 'closed':
