@@ -6,8 +6,9 @@
  * One simulated MP15 board is put on the guest's kernel USB bus by the harness's board front; the
  * production backend flashes a trimmed sample layout to it without the final DETACH, so the board stays
  * in U-Boot's partition enumeration. Then the same file goes to the same partition (rootfs, 0x11) with
- * our CLI (`download --alt rootfs`) and with `dfu-util -a <index> -D`, in rounds that alternate which
- * goes first, after a warm-up; a bare loop over the `usb` package does it once per round as well.
+ * our CLI (`download --alt rootfs`), with `dfu-util -a <index> -D` and with the smallest Node program
+ * over the `usb` package (real-usb-package-cli.ts), in rounds that rotate which goes first, after a
+ * warm-up; a bare loop over the package inside this process does it once per round as well.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -27,6 +28,7 @@ import { oursRoundTripMs, packageDownloadS, packageRoundTripMs } from './real-us
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = path.join(REPO, 'bin', 'stm32mp-flash.js');
 const FRONT = path.join(REPO, 'dist', 'test', 'usb-harness', 'front-process.js');
+const PACKAGE_CLI = path.join(REPO, 'dist', 'bench', 'real-usb-package-cli.js');
 const ROUND_TRIPS = 200;
 /** Untimed downloads before the first timed one (see the warm-up note in main()). */
 const WARM_UP_DOWNLOADS = 4;
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
     if (rootfsAlt === null) throw new Error('the rootfs alt was never used');
     const ours: Timed[] = [];
     const theirs: Timed[] = [];
+    const packageCli: Timed[] = [];
     const packageLoop: number[] = [];
     const payloadBytes = new Uint8Array(await readFile(payload));
     // What start-up costs here (TCG runs JavaScript several times slower than the host).
@@ -154,10 +157,17 @@ async function main(): Promise<void> {
     const runTheirs = async (): Promise<void> => {
       theirs.push(await timed('dfu-util', ['-d', '0483:df11', '-a', String(rootfsAlt), '-D', payload]));
     };
+    const runPackageCli = async (): Promise<void> => {
+      packageCli.push(
+        await timed(process.execPath, [PACKAGE_CLI, String(rootfsAlt), payload, String(blockBytes)]),
+      );
+    };
+    const tools = [runOurs, runTheirs, runPackageCli];
     for (let round = 0; round < rounds; round++) {
-      // Alternating who goes first (A B, B A, …): a drift in the guest falls on both alike.
-      for (const run of round % 2 === 0 ? [runOurs, runTheirs] : [runTheirs, runOurs]) await run();
-      const failed = [ours.at(-1)!, theirs.at(-1)!].find((r) => r.exitCode !== 0);
+      // Rotating who goes first (A B C, B C A, C A B, …): a drift in the guest falls on all alike, and
+      // each round's three runs are close in time, so their ratios are taken per round.
+      for (let i = 0; i < tools.length; i++) await tools[(round + i) % tools.length]!();
+      const failed = [ours.at(-1)!, theirs.at(-1)!, packageCli.at(-1)!].find((r) => r.exitCode !== 0);
       if (failed)
         throw new Error(`a download failed (exit ${failed.exitCode}): ${failed.stderr.slice(-400)}`);
       packageLoop.push(await packageDownloadS(rootfsAlt, payloadBytes, blockBytes));
@@ -176,13 +186,20 @@ async function main(): Promise<void> {
         fileBytes,
         rootfsAlt,
         oursS: median(ours.map((r) => r.seconds)),
+        ratio: median(ours.map((r, i) => r.seconds / theirs[i]!.seconds)),
+        packageCliS: median(packageCli.map((r) => r.seconds)),
+        packageCliRatio: median(packageCli.map((r, i) => r.seconds / theirs[i]!.seconds)),
         oursTransferS: median(transferS),
         packageLoopS: median(packageLoop),
         dfuUtilS: median(theirs.map((r) => r.seconds)),
         oursStartLineS: median(ours.map((r) => r.firstLineS ?? NaN)),
         nodeStartS: nodeStart.seconds,
         roundTripMs: { ours: roundTripOursMs, usbPackage: roundTripPackageMs },
-        runs: { ours: ours.map((r) => r.seconds), dfuUtil: theirs.map((r) => r.seconds) },
+        runs: {
+          ours: ours.map((r) => r.seconds),
+          dfuUtil: theirs.map((r) => r.seconds),
+          packageCli: packageCli.map((r) => r.seconds),
+        },
       }),
     );
   } finally {

@@ -12,7 +12,7 @@ export interface RealUsbResult {
   oursS: number;
   /** Seconds for `dfu-util -a <index> -D <file>`: same guest, same board, same partition, same run. */
   dfuUtilS: number;
-  /** oursS / dfuUtilS (below 1: ours is faster). */
+  /** ours / dfu-util, the median of the per-round ratios (below 1: ours is faster). */
   ratio: number;
 }
 
@@ -25,6 +25,13 @@ export interface RealUsbDetails {
    * code of ours): the floor for a host on this package, to compare with oursTransferS.
    */
   packageLoopS: number;
+  /**
+   * The smallest Node program over the `usb` package doing the same download (real-usb-package-cli.ts),
+   * timed whole like both tools: the floor for any Node CLI on this package, start-up included.
+   */
+  packageCliS: number;
+  /** packageCliS / dfu-util, median of the per-round ratios: below this no Node CLI on the package goes. */
+  packageCliRatio: number;
   /** From starting our CLI to its `start` line: Node start-up, module loading, board found and opened. */
   oursStartLineS: number;
   /** `node -e 0` in the same guest: what Node's own start-up costs there. */
@@ -33,7 +40,7 @@ export interface RealUsbDetails {
   roundTripMs: { ours: number; usbPackage: number };
   /** The guest's vCPUs (USB_HARNESS_SMP). */
   guestCpus: number;
-  runs: { ours: number[]; dfuUtil: number[] };
+  runs: { ours: number[]; dfuUtil: number[]; packageCli: number[] };
   method: string;
 }
 
@@ -150,19 +157,24 @@ export async function measureRealUsb(options: { quick: boolean }): Promise<RealU
       );
     const data = JSON.parse(await readFile(resultPath, 'utf8')) as
       | { ok: false; error: string }
-      | ({ ok: true; oursS: number; dfuUtilS: number } & Omit<RealUsbDetails, 'method' | 'guestCpus'>);
+      | ({ ok: true; oursS: number; dfuUtilS: number; ratio: number } & Omit<
+          RealUsbDetails,
+          'method' | 'guestCpus'
+        >);
     if (!data.ok) return nothing(`the measurement in the guest failed: ${data.error}`);
     return {
       result: {
         oursS: round(data.oursS, 2),
         dfuUtilS: round(data.dfuUtilS, 2),
-        ratio: round(data.oursS / data.dfuUtilS, 3),
+        ratio: round(data.ratio, 3),
       },
       reason: null,
       details: {
         fileBytes,
         oursTransferS: round(data.oursTransferS, 2),
         packageLoopS: round(data.packageLoopS, 2),
+        packageCliS: round(data.packageCliS, 2),
+        packageCliRatio: round(data.packageCliRatio, 3),
         oursStartLineS: round(data.oursStartLineS, 2),
         nodeStartS: round(data.nodeStartS, 2),
         roundTripMs: {
@@ -175,11 +187,13 @@ export async function measureRealUsb(options: { quick: boolean }): Promise<RealU
           `In the test/usb-harness QEMU guest (TCG, ${GUEST_CPUS} vCPU, dummy_hcd + FunctionFS board front), one simulated MP15 board is ` +
           'flashed with a trimmed sample layout by the production backend without the final DETACH, so it stays in ' +
           `U-Boot's partition enumeration; then a ${fileBytes / MiB} MiB file goes to the rootfs partition (0x11) with ` +
-          '`stm32mp-flash download --alt rootfs` and with `dfu-util -a <index> -D` (same partition, same run): ' +
-          "each command's wall time, process start included for both, after a warm-up of the board front " +
+          '`stm32mp-flash download --alt rootfs`, with `dfu-util -a <index> -D` and with the smallest Node program over ' +
+          'the usb package (bench/real-usb-package-cli.ts: load, open, DNLOAD/GETSTATUS loop, exit), same partition, same run: ' +
+          "each command's wall time, process start included for all three, after a warm-up of the board front " +
           '(one CLI download and four package-loop downloads: the front is a Node program whose JIT makes its first ' +
-          `downloads several times slower), median over ${rounds} rounds (BENCH_REAL_USB_ROUNDS, default 4), alternating which ` +
-          'tool goes first. oursStartLineS: from starting our CLI to its first --json line (board found and opened). ' +
+          `downloads several times slower), ${rounds} rounds (BENCH_REAL_USB_ROUNDS, default 4) rotating which ` +
+          'tool goes first; times are medians, ratio and packageCliRatio the medians of the per-round ratios to dfu-util ' +
+          '(the guest drifts by tens of percent within a run; runs of one round are close in time). oursStartLineS: from starting our CLI to its first --json line (board found and opened). ' +
           'packageLoopS: the same download by a bare DNLOAD/GETSTATUS loop over the usb package in one process, ' +
           'after each pair of runs (median); set it against oursTransferS (our CLI without its start-up). ' +
           'roundTripMs: median of 200 GETSTATUS through our transport and through the usb package alone.',

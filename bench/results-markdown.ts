@@ -104,7 +104,8 @@ export function resultsMarkdown(r: BenchResults): string {
     r.realUsb
       ? `ours ${r.realUsb.oursS} s, dfu-util ${r.realUsb.dfuUtilS} s, ratio ${r.realUsb.ratio}${verdict(r.realUsb.ratio <= 1)}` +
         (d.realUsb
-          ? `; transfer without start-up: ours ${d.realUsb.oursTransferS} s, a bare loop over the usb package ${d.realUsb.packageLoopS} s` +
+          ? `; the smallest Node CLI over the usb package ${d.realUsb.packageCliS} s (ratio ${d.realUsb.packageCliRatio}: the floor for a Node tool)` +
+            `; transfer without start-up: ours ${d.realUsb.oursTransferS} s, a bare loop over the usb package ${d.realUsb.packageLoopS} s` +
             `; GETSTATUS round trip: ours ${d.realUsb.roundTripMs.ours} ms, usb package alone ${d.realUsb.roundTripMs.usbPackage} ms`
           : '')
       : 'null',
