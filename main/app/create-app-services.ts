@@ -45,6 +45,8 @@ export interface AppServiceConfig {
   pickBundle?: () => Promise<string | null>;
   /** The shell's reaction to a PIN-authorized exit from operator mode (Electron: leave kiosk). */
   onStationLeave?: () => void;
+  /** Operator mode locked again from the bench (Electron: back to kiosk). */
+  onStationLock?: () => void;
 }
 
 export interface AppServices {
@@ -142,6 +144,7 @@ export async function createAppServices(config: AppServiceConfig): Promise<AppSe
         simulator,
         simSlotScenarios: options.simSlotScenarios,
         ...(config.onStationLeave ? { onLeave: config.onStationLeave } : {}),
+        ...(config.onStationLock ? { onLock: config.onStationLock } : {}),
       })
     : null;
 

@@ -23,6 +23,8 @@ export interface StationServiceDeps {
   simSlotScenarios: Record<string, string>;
   /** The shell's reaction to a PIN-authorized exit from operator mode (Electron: leave kiosk). */
   onLeave?: () => void;
+  /** The shell's reaction to going back to operator mode (Electron: kiosk again). */
+  onLock?: () => void;
 }
 
 /**
@@ -34,7 +36,8 @@ export class StationService {
 
   private constructor(
     private readonly engine: StationEngine,
-    private readonly onLeave: (() => void) | null,
+    private readonly shell: { onLeave: (() => void) | null; onLock: (() => void) | null },
+    private readonly log: AppLog,
   ) {}
 
   /** Loads and verifies the profile (an edited pinned file refuses the start), then watches the bus. */
@@ -62,7 +65,11 @@ export class StationService {
       }
     }
     deps.log.write('info', 'operator mode', { profile: loaded.profile.name });
-    return new StationService(engine, deps.onLeave ?? null);
+    return new StationService(
+      engine,
+      { onLeave: deps.onLeave ?? null, onLock: deps.onLock ?? null },
+      deps.log,
+    );
   }
 
   view(): StationView {
@@ -98,9 +105,24 @@ export class StationService {
     const result = await this.engine.authorize('leave-operator-mode', pin);
     if (result.ok) {
       this.locked = false;
-      this.onLeave?.();
+      this.log.write('info', 'operator mode left (admin PIN)');
+      this.shell.onLeave?.();
     }
     return result;
+  }
+
+  /**
+   * Back to operator mode without a restart, when the engineer is done on the bench. Locking needs no
+   * PIN (anyone may make the station safer); a bench flash still running goes on in main and keeps its
+   * own session journal, out of the operator's sight.
+   */
+  lock(): StationView {
+    if (!this.locked) {
+      this.locked = true;
+      this.log.write('info', 'operator mode locked again');
+      this.shell.onLock?.();
+    }
+    return this.view();
   }
 
   close(): Promise<void> {

@@ -50,6 +50,10 @@ async function start(): Promise<void> {
     onStationLeave() {
       window?.setKiosk(false);
     },
+    // Locked again from the bench: kiosk again (the close guard reads the lock state itself).
+    onStationLock() {
+      window?.setKiosk(true);
+    },
     // Operator mode has no file dialogs: the profile pins the one layout.
     ...(options.stationProfile ? {} : { pickLayout, ...bundleDialogs(() => window) }),
   });

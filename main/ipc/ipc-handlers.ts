@@ -44,6 +44,7 @@ const OPERATOR_MODE_CHANNELS: ReadonlySet<RequestChannel> = new Set<RequestChann
   'station.authorize',
   'station.clearCounters',
   'station.leave',
+  'station.lock',
 ]);
 
 /**
@@ -122,5 +123,6 @@ function benchAndStationHandlers(services: AppServices): IpcHandlers {
     'station.authorize': (request) => stationOf(services).authorize(request.action, request.pin),
     'station.clearCounters': (request) => stationOf(services).clearCounters(request.pin),
     'station.leave': (request) => stationOf(services).leave(request.pin),
+    'station.lock': () => Promise.resolve(stationOf(services).lock()),
   };
 }

@@ -93,6 +93,11 @@ export const STATION_CHANNELS = {
     pinCheckResultSchema,
     'Leaves operator mode behind the admin PIN: the bench views open.',
   ),
+  'station.lock': defineRequest(
+    noArgs,
+    stationViewSchema,
+    'Back to operator mode (no PIN needed to lock): the bench views close, main refuses them again.',
+  ),
 } as const;
 
 export const STATION_EVENTS = {

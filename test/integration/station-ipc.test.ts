@@ -32,8 +32,11 @@ describe('station.* over the IPC contract (--simulate --station)', () => {
   test('snapshot and events, the bench locked in main until station.leave accepts the PIN', async () => {
     const workspace = await makeStationWorkspace({ request: { serialPattern: null } });
     dir = workspace.dir;
+    const shell: string[] = [];
     services = await createAppServices({
       mode: 'web',
+      onStationLeave: () => shell.push('leave'),
+      onStationLock: () => shell.push('lock'),
       options: parseAppOptions(['--simulate', '--station', workspace.profilePath, '--sim-time-scale', '0']),
       userDataDir: workspace.dir,
       appVersion: '9.9.9',
@@ -71,6 +74,46 @@ describe('station.* over the IPC contract (--simulate --station)', () => {
       ok: true,
       value: { locked: false },
     });
+    await expect(client.invoke('layout.recent', {})).resolves.toMatchObject({ ok: true });
+
+    // Locked again from the bench, without a restart: main refuses the bench channels again, and
+    // the way out is the PIN once more.
+    const locked = await client.invoke('station.lock', {});
+    expect(locked.ok && locked.value.locked).toBe(true);
+    expect(locked.ok && locked.value.snapshot?.profile.name).toBe(
+      view.ok && view.value.snapshot?.profile.name,
+    );
+    expect(shell).toEqual(['leave', 'lock']);
+    await expect(client.invoke('layout.recent', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: 'Operator mode is on: the bench views are locked.' },
+    });
+    await expect(client.invoke('station.lock', {})).resolves.toMatchObject({
+      ok: true,
+      value: { locked: true },
+    });
+    expect(shell).toEqual(['leave', 'lock']);
+    await expect(client.invoke('station.leave', { pin: TEST_PIN })).resolves.toEqual({
+      ok: true,
+      value: { ok: true },
+    });
+    expect(shell).toEqual(['leave', 'lock', 'leave']);
+    await expect(client.invoke('layout.recent', {})).resolves.toMatchObject({ ok: true });
+  });
+
+  test('bench mode: station.lock is refused (there is no station to lock)', async () => {
+    const workspace = await makeStationWorkspace();
+    dir = workspace.dir;
+    services = await createAppServices({
+      mode: 'web',
+      options: parseAppOptions(['--simulate']),
+      userDataDir: workspace.dir,
+      appVersion: '9.9.9',
+      udevRulePath: '/x/50-stm32mp-dfu.rules',
+      log: silentAppLog,
+    });
+    const client = clientOf(services);
+    await expect(clientOf(services).invoke('station.lock', {})).resolves.toMatchObject({ ok: false });
     await expect(client.invoke('layout.recent', {})).resolves.toMatchObject({ ok: true });
   });
 
