@@ -1,6 +1,6 @@
 import { whenAborted } from '../core/abort-watch.js';
 import { abortedError, type Clock } from '../core/clock.js';
-import type { AbandonReason } from './race-io.js';
+import { asError, startCall, type AbandonReason } from './race-io.js';
 
 interface InFlight {
   deadlineMs: number;
@@ -59,19 +59,13 @@ export class Ep0Race {
       this.arm(inFlight.deadlineMs);
       if (signal)
         inFlight.stopAbort = whenAborted(signal, () => this.abandon('aborted', abortedError(signal)));
-      let pending: Promise<T>;
-      try {
-        pending = start();
-      } catch (error) {
-        pending = Promise.reject(error instanceof Error ? error : new Error(String(error)));
-      }
       // A late settlement of an abandoned transfer has no one to report to: it is dropped here.
-      pending.then(
+      startCall(start).then(
         (value) => {
           if (this.finish(inFlight)) resolve(value);
         },
         (error: unknown) => {
-          if (this.finish(inFlight)) reject(error instanceof Error ? error : new Error(String(error)));
+          if (this.finish(inFlight)) reject(asError(error));
         },
       );
     });

@@ -22,6 +22,20 @@ export interface RaceIoOptions {
   onAbandon?: (reason: AbandonReason, pending: Promise<unknown>) => void;
 }
 
+/** The error a rejection carries, as an Error (node-usb and fakes may reject with anything). */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** `start()`, with a synchronous throw turned into a rejection (a WebUSB call may throw before its promise). */
+export function startCall<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start();
+  } catch (error) {
+    return Promise.reject(asError(error));
+  }
+}
+
 function goneError(gone: AbortSignal): AppError {
   const reason: unknown = gone.reason;
   if (reason instanceof AppError) return reason;
@@ -40,7 +54,8 @@ export function raceIo<T>(start: () => Promise<T>, options: RaceIoOptions): Prom
 
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    let pending: Promise<T> | undefined;
+    // Assigned once start() ran; `abandon` may run before that (a signal fired by start() itself).
+    let pending: Promise<T> | undefined = undefined;
     const cleanup = (): void => {
       settled = true;
       cancelTimer();
@@ -71,11 +86,7 @@ export function raceIo<T>(start: () => Promise<T>, options: RaceIoOptions): Prom
     const stopAbort = signal ? whenAborted(signal, onAbort) : null;
     const stopGone = gone ? whenAborted(gone, onGone) : null;
 
-    try {
-      pending = start();
-    } catch (error) {
-      pending = Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    pending = startCall(start);
     pending.then(
       (value) => {
         if (settled) return;
@@ -85,7 +96,7 @@ export function raceIo<T>(start: () => Promise<T>, options: RaceIoOptions): Prom
       (error: unknown) => {
         if (settled) return;
         cleanup();
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(asError(error));
       },
     );
   });

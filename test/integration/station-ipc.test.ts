@@ -101,23 +101,7 @@ describe('station.* over the IPC contract (--simulate --station)', () => {
     await expect(client.invoke('layout.recent', {})).resolves.toMatchObject({ ok: true });
   });
 
-  test('bench mode: station.lock is refused (there is no station to lock)', async () => {
-    const workspace = await makeStationWorkspace();
-    dir = workspace.dir;
-    services = await createAppServices({
-      mode: 'web',
-      options: parseAppOptions(['--simulate']),
-      userDataDir: workspace.dir,
-      appVersion: '9.9.9',
-      udevRulePath: '/x/50-stm32mp-dfu.rules',
-      log: silentAppLog,
-    });
-    const client = clientOf(services);
-    await expect(clientOf(services).invoke('station.lock', {})).resolves.toMatchObject({ ok: false });
-    await expect(client.invoke('layout.recent', {})).resolves.toMatchObject({ ok: true });
-  });
-
-  test('bench mode: station.snapshot is null and the bench channels answer', async () => {
+  test('bench mode: station.snapshot is null, station.* refused, the bench channels answer', async () => {
     const workspace = await makeStationWorkspace();
     dir = workspace.dir;
     services = await createAppServices({
@@ -134,6 +118,8 @@ describe('station.* over the IPC contract (--simulate --station)', () => {
       value: { snapshot: null, locked: false },
     });
     await expect(client.invoke('station.startAll', {})).resolves.toMatchObject({ ok: false });
+    // no station to lock: refused, and the bench stays open
+    await expect(client.invoke('station.lock', {})).resolves.toMatchObject({ ok: false });
     await expect(client.invoke('layout.recent', {})).resolves.toMatchObject({ ok: true });
   });
 });
