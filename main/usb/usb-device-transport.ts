@@ -32,11 +32,12 @@ type HandleState = 'open' | 'closed' | 'gone' | 'abandoned';
  * A UsbTransport over one WebUSB device.
  *
  * Time: WebUSB calls take no timeout and cannot be cancelled. Control transfers pass `timeoutMs` to
- * node-usb, which hands it to the OS, so they end by themselves; the handle's ep0 watchdog (Ep0Race, one
- * timer per handle rather than per transfer) still races them with `nativeTimeoutGraceMs` of slack. open/claim/SET_INTERFACE/reset have no OS timeout at all and
- * race the clock alone. When the clock or the AbortSignal wins, the OS call is still in flight and its
- * effect unknown, so the handle becomes *abandoned*: every later call rejects with 'transfer-failed'
- * (fields.abandoned) until the caller closes it and opens the device again.
+ * node-usb, which hands it to the OS, so they end by themselves; the handle's ep0 watchdog (Ep0Race,
+ * one timer per handle rather than per transfer) still races them with `nativeTimeoutGraceMs` of
+ * slack. open/claim/SET_INTERFACE/reset have no OS timeout at all and race the clock alone. When the
+ * clock or the AbortSignal wins, the OS call is still in flight and its effect unknown, so the handle
+ * becomes *abandoned*: every later call rejects with 'transfer-failed' (fields.abandoned) until the
+ * caller closes it and opens the device again.
  */
 export class UsbDeviceTransport implements UsbTransport {
   private state: HandleState = 'open';
