@@ -27,11 +27,19 @@ export interface PinAttempt {
   retryAfterMs: number;
 }
 
+/** Where a PIN lock starts: the state the last run left in the records (see StationRecords). */
+export interface PinLockResume {
+  failures: number;
+  /** Time still to wait before a PIN is checked. */
+  retryAfterMs: number;
+}
+
 /**
  * The admin PIN behind operator mode. After `freeAttempts` wrong PINs in a row every further wrong
  * PIN doubles the wait (30 s, 1 min, 2 min … 15 min); during the wait no PIN is even checked, so
  * guessing costs wall time, not just CPU. A right PIN resets the count. Attempts are serialised so
- * two keypads racing cannot both get a free guess.
+ * two keypads racing cannot both get a free guess. `resume` carries the count and the wait across a
+ * restart, so restarting the app (or the PC) does not buy fresh guesses.
  */
 export class PinLock {
   private failures = 0;
@@ -43,7 +51,15 @@ export class PinLock {
     private readonly clock: Clock,
     private readonly onAttempt: (attempt: PinAttempt) => void = () => undefined,
     private readonly policy: PinLockPolicy = DEFAULT_PIN_LOCK_POLICY,
-  ) {}
+    resume: PinLockResume | null = null,
+  ) {
+    if (resume) {
+      this.failures = resume.failures;
+      // A wall clock set back while the station was off must not stretch the wait past the policy.
+      const waitMs = Math.min(Math.max(0, resume.retryAfterMs), policy.maxBackoffMs);
+      this.lockedUntilMs = waitMs > 0 ? clock.nowMs() + waitMs : 0;
+    }
+  }
 
   verify(pin: string, action: LockAction = 'check'): Promise<PinCheckResult> {
     const next = this.chain.then(() => this.attempt(pin, action));

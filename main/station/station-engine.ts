@@ -21,7 +21,7 @@ import type { PinLockPolicy } from './pin-lock.js';
 import { PinLock } from './pin-lock.js';
 import type { VerifiedPinnedFiles } from './pinned-files.js';
 import { verifyPinnedFiles } from './pinned-files.js';
-import type { StationRecordsOptions } from './records/station-records.js';
+import type { PinBackoffRecord, StationRecordsOptions } from './records/station-records.js';
 import { StationRecords } from './records/station-records.js';
 import { countOutcome, emptyCounters } from './shift-counters.js';
 import { VerificationGate } from './verification-gate.js';
@@ -72,6 +72,7 @@ export class StationEngine {
     private readonly records: StationRecords,
     private counters: ShiftCounters,
     private lastVerification: PinnedFilesVerification,
+    pinBackoff: PinBackoffRecord | null,
   ) {
     this.table = new SlotTable({
       loaded,
@@ -111,11 +112,23 @@ export class StationEngine {
         if (attempt.outcome !== 'accepted')
           this.log('warn', `admin PIN ${attempt.outcome} (${attempt.action}): ${detail}`);
         this.records
-          .audit(event, attempt.action, detail)
+          .audit(event, attempt.action, detail, {
+            failures: attempt.failures,
+            retryAfterMs: attempt.retryAfterMs,
+          })
           .catch((error: unknown) => this.log('error', describe(error)));
       },
       deps.pinLockPolicy,
+      pinBackoff && {
+        failures: pinBackoff.failures,
+        retryAfterMs: pinBackoff.lockedUntilWallMs - deps.clock.wallNow().getTime(),
+      },
     );
+    if (pinBackoff)
+      this.log(
+        'warn',
+        `admin PIN: ${pinBackoff.failures} wrong in a row before this start (from the records); the back-off carries on`,
+      );
     this.gate = new VerificationGate(() =>
       verifyPinnedFiles(this.loaded, { clock: this.deps.clock, signal: this.closing.signal }),
     );
@@ -153,7 +166,14 @@ export class StationEngine {
         null,
         `profile ${loaded.profile.name} sha256 ${loaded.profileSha256}`,
       );
-      return new StationEngine(deps, loaded, records, opened.counters, verified.verification);
+      return new StationEngine(
+        deps,
+        loaded,
+        records,
+        opened.counters,
+        verified.verification,
+        opened.pinBackoff,
+      );
     } catch (error) {
       await records.close();
       throw error;

@@ -211,6 +211,11 @@ export interface AuditRecord {
   event: AuditEventName;
   action: LockAction | null;
   detail: string | null;
+  /**
+   * pin-* events: the PIN lock after the attempt, so a restart resumes the back-off instead of
+   * granting fresh free guesses. Absent in records written before it existed.
+   */
+  pin?: { failures: number; retryAfterMs: number };
 }
 
 export type StationRecordLine = InFlightRecord | UnitRecord | AuditRecord;

@@ -261,4 +261,36 @@ describe('station engine on 4 simulated slots', () => {
       'counters-cleared:clear-counters',
     ]);
   });
+
+  it('keeps the PIN back-off across a restart: a restart buys no fresh guesses', async () => {
+    const workspace = await makeStationWorkspace();
+    const deps = (startWall: string) => {
+      const clock = new VirtualClock({ autoAdvance: true, startWall: new Date(startWall) });
+      return {
+        bus: new SimulatedBus({ clock }),
+        clock,
+        host: simulatedHostFacts(),
+        appVersion: 'test',
+        records: { isProcessAlive: () => false },
+      };
+    };
+    const firstDeps = deps('2026-03-02T08:00:00.000Z');
+    const first = await StationEngine.open(firstDeps, workspace.loaded);
+    for (const wrong of ['0000', '1111']) expect((await first.authorize('check', wrong)).ok).toBe(false);
+    expect(await first.authorize('check', '2222')).toEqual({ ok: false, retryAfterMs: 30_000 });
+    await first.close();
+    await firstDeps.bus.close();
+
+    // 10 s later (wall clock), a fresh process: 20 s of the wait are left, the right PIN included
+    const secondDeps = deps('2026-03-02T08:00:10.000Z');
+    const second = await StationEngine.open(secondDeps, workspace.loaded);
+    cleanup.push(async () => {
+      await second.close();
+      await secondDeps.bus.close();
+    });
+    expect(await second.authorize('leave-operator-mode', TEST_PIN)).toEqual({
+      ok: false,
+      retryAfterMs: 20_000,
+    });
+  });
 });

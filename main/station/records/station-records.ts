@@ -38,6 +38,15 @@ export interface OpenedStationRecords {
   /** Counted from the records since the last `counters-cleared`: a restart keeps the shift's counts. */
   counters: ShiftCounters;
   problems: RecordLineProblem[];
+  /** The PIN lock as the last pin-* record left it (null: no wrong PIN since the last right one). */
+  pinBackoff: PinBackoffRecord | null;
+}
+
+export interface PinBackoffRecord {
+  /** Consecutive wrong PINs. */
+  failures: number;
+  /** Wall-clock time (ms since the epoch) until which no PIN is checked; 0 when none. */
+  lockedUntilWallMs: number;
 }
 
 /**
@@ -110,7 +119,7 @@ export class StationRecords {
         recovered.push(record);
         counters = countOutcome(counters, 'interrupted');
       }
-      return { records, recovered, counters, problems: scan.problems };
+      return { records, recovered, counters, problems: scan.problems, pinBackoff: scan.pinBackoff };
     } catch (error) {
       await records.close();
       throw error;
@@ -126,7 +135,12 @@ export class StationRecords {
     return write;
   }
 
-  audit(event: AuditEventName, action: LockAction | null, detail: string | null): Promise<void> {
+  audit(
+    event: AuditEventName,
+    action: LockAction | null,
+    detail: string | null,
+    pin?: AuditRecord['pin'],
+  ): Promise<void> {
     const record: AuditRecord = {
       kind: 'audit',
       schema: STATION_RECORD_SCHEMA,
@@ -135,6 +149,7 @@ export class StationRecords {
       event,
       action,
       detail,
+      ...(pin ? { pin } : {}),
     };
     return this.append(record);
   }
@@ -204,10 +219,16 @@ async function endWithNewline(handle: FileHandle): Promise<void> {
 async function scanRecords(
   dir: string,
   signal: AbortSignal | undefined,
-): Promise<{ unresolved: InFlightRecord[]; counters: ShiftCounters; problems: RecordLineProblem[] }> {
+): Promise<{
+  unresolved: InFlightRecord[];
+  counters: ShiftCounters;
+  problems: RecordLineProblem[];
+  pinBackoff: PinBackoffRecord | null;
+}> {
   const inFlight = new Map<string, InFlightRecord>();
   const problems: RecordLineProblem[] = [];
   let counters = emptyCounters(null);
+  let pinBackoff: PinBackoffRecord | null = null;
   const options = {
     onProblem: (problem: RecordLineProblem) => problems.push(problem),
     ...(signal ? { signal } : {}),
@@ -218,8 +239,20 @@ async function scanRecords(
       inFlight.delete(line.unitId);
       counters = countOutcome(counters, line.outcome);
     } else if (line.event === 'counters-cleared') counters = emptyCounters(line.at);
+    else if (line.event === 'pin-accepted') pinBackoff = null;
+    else if (line.event === 'pin-refused' || line.event === 'pin-locked-out')
+      pinBackoff = pinBackoffOf(line) ?? pinBackoff;
   }
-  return { unresolved: [...inFlight.values()], counters, problems };
+  return { unresolved: [...inFlight.values()], counters, problems, pinBackoff };
+}
+
+/** The lock state a refused attempt recorded; null for a line too old to say (no `pin` field). */
+function pinBackoffOf(line: AuditRecord): PinBackoffRecord | null {
+  const at = Date.parse(line.at);
+  if (!line.pin || !Number.isFinite(at)) return null;
+  const { failures, retryAfterMs } = line.pin;
+  if (!Number.isSafeInteger(failures) || failures < 0 || !(retryAfterMs >= 0)) return null;
+  return { failures, lockedUntilWallMs: retryAfterMs > 0 ? at + retryAfterMs : 0 };
 }
 
 function interruptedRecord(marker: InFlightRecord, now: string): UnitRecord {

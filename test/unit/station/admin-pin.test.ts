@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../main/core/clock.js';
 import { adminPinMatches, checkPinText, hashAdminPin } from '../../../main/station/admin-pin.js';
 import type { PinAttempt } from '../../../main/station/pin-lock.js';
-import { PinLock } from '../../../main/station/pin-lock.js';
+import { DEFAULT_PIN_LOCK_POLICY, PinLock } from '../../../main/station/pin-lock.js';
 import { TEST_SCRYPT_COST } from './station-fixtures.js';
 
 describe('admin PIN hashing', () => {
@@ -75,6 +75,26 @@ describe('PIN lock rate limit', () => {
       'check:refused:5',
       'clear-counters:accepted:0',
     ]);
+  });
+
+  it('resumes the count and the wait a restart found in the records', async () => {
+    const clock = new VirtualClock();
+    const stored = await hashAdminPin('2468', TEST_SCRYPT_COST);
+    const lock = new PinLock(stored, clock, () => undefined, DEFAULT_PIN_LOCK_POLICY, {
+      failures: 4,
+      retryAfterMs: 20_000,
+    });
+    // still waiting: even the right PIN is not checked
+    expect(await lock.verify('2468')).toEqual({ ok: false, retryAfterMs: 20_000 });
+    clock.advance(20_000);
+    // the fifth wrong PIN in a row, not a first free one
+    expect(await lock.verify('0000')).toEqual({ ok: false, retryAfterMs: 120_000 });
+    // a wall clock set back while the station was off cannot stretch the wait past the policy
+    const skewed = new PinLock(stored, clock, () => undefined, DEFAULT_PIN_LOCK_POLICY, {
+      failures: 9,
+      retryAfterMs: 24 * 3_600_000,
+    });
+    expect(skewed.retryAfterMs()).toBe(15 * 60_000);
   });
 
   it('a right PIN resets the count, and the wait is capped at 15 minutes', async () => {

@@ -70,6 +70,29 @@ describe('station records', () => {
     expect(text.trim().split('\n')).toHaveLength(3);
   });
 
+  it('hands the PIN back-off of the last run to the next start, until a right PIN', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'records-'));
+    const first = await open(dir);
+    expect(first.pinBackoff).toBeNull();
+    // a line from before the field existed says nothing either way
+    await first.records.audit('pin-refused', 'check', 'consecutive failures 1, retry after 0 ms');
+    await first.records.audit('pin-refused', 'check', 'consecutive failures 3', {
+      failures: 3,
+      retryAfterMs: 30_000,
+    });
+    await first.records.close();
+    const second = await open(dir);
+    expect(second.pinBackoff).toEqual({
+      failures: 3,
+      lockedUntilWallMs: clock.wallNow().getTime() + 30_000,
+    });
+    await second.records.audit('pin-accepted', 'leave-operator-mode', null, { failures: 0, retryAfterMs: 0 });
+    await second.records.close();
+    const third = await open(dir);
+    expect(third.pinBackoff).toBeNull();
+    await third.records.close();
+  });
+
   it('turns a unit left in flight by a crash into an interrupted record at the next start', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'records-'));
     const first = await open(dir);
