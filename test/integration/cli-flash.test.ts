@@ -67,6 +67,28 @@ describe('stm32mp-flash flash', () => {
     expect(run.stderr).toMatch(/Journal: /);
   });
 
+  it('--no-detach leaves the board in U-Boot after the last partition and says what to do next', async () => {
+    const detaches = async (extra: string[]): Promise<{ stages: string[]; stderr: string }> => {
+      const run = await runCliCaptured(
+        ['flash', '-w', layout, '--sim', 'mp15', '--sim-speed', '0', '--json', ...extra],
+        { env: env() },
+      );
+      expect(run.exitCode).toBe(0);
+      const events = run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; stage?: string });
+      return { stages: events.filter((e) => e.type === 'detach').map((e) => e.stage!), stderr: run.stderr };
+    };
+    const normal = await detaches([]);
+    expect(normal.stages).toEqual(['tfa', 'uboot-layout', 'uboot-partitions']);
+    expect(normal.stderr).not.toContain('stays in U-Boot');
+    // TF-A and U-Boot's first enumeration still detach: that is how the board gets to the partitions
+    const stay = await detaches(['--no-detach']);
+    expect(stay.stages).toEqual(['tfa', 'uboot-layout']);
+    expect(stay.stderr).toContain("The board stays in U-Boot's stm32prog (no DETACH)");
+  });
+
   it('accepts STM32_Programmer_CLI style -c port=usb1', async () => {
     const run = await runCliCaptured(
       ['flash', '-c', 'port=usb1', '-w', layout, '--sim', 'mp15', '--sim-speed', '0', '--json'],

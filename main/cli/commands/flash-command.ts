@@ -29,6 +29,8 @@ interface FlashOptions {
   json?: boolean;
   timeout: string[];
   journal?: string;
+  /** false with --no-detach. */
+  detach: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -67,6 +69,10 @@ export function registerFlashCommand(program: Command, io: CliIo, run: CommandRu
       [],
     )
     .option('--journal <dir>', 'where the session journal goes (default: the app data folder)')
+    .option(
+      '--no-detach',
+      "leave the board in U-Boot's stm32prog after the last partition, for `download` / `upload` of single partitions",
+    )
     .action(async (options: FlashOptions) => {
       const timeouts = parseTimeoutOverrides(options.timeout);
       const target = parseTargetSpec(options);
@@ -108,9 +114,16 @@ export function registerFlashCommand(program: Command, io: CliIo, run: CommandRu
             plan,
             target: resolveTarget(target, boards),
             timeouts,
+            detachAtEnd: options.detach,
             ...(io.signal ? { signal: io.signal } : {}),
           },
         );
+        if (result.ok && !options.detach) {
+          note(
+            "The board stays in U-Boot's stm32prog (no DETACH): `stm32mp-flash download --alt <name> <file>` " +
+              'rewrites one partition, `upload` reads one back; reset the board to boot what was flashed.\n',
+          );
+        }
         if (journal) {
           await journal
             .close()
