@@ -10,9 +10,8 @@
  * over the `usb` package (real-usb-package-cli.ts), in rounds that rotate which goes first, after a
  * warm-up; a bare loop over the package inside this process does it once per round as well.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { systemClock } from '../main/core/clock.js';
@@ -22,13 +21,11 @@ import { FIP_UUIDS, buildFip, patternBytes } from '../main/sample/image-builders
 import { writePatternFile, writeSampleLayout } from '../main/sample/sample-layout.js';
 import { createUsbBackend } from '../main/usb/usb-backend.js';
 import { probeHostFacts } from '../main/host/probe-host-facts.js';
-import { median } from './bench-stats.js';
-import { oursRoundTripMs, packageDownloadS, packageRoundTripMs } from './real-usb-round-trip.js';
+import { compareDownloads, timed } from './download-comparison.js';
+import { oursRoundTripMs, packageRoundTripMs } from './real-usb-round-trip.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = path.join(REPO, 'bin', 'stm32mp-flash.js');
 const FRONT = path.join(REPO, 'dist', 'test', 'usb-harness', 'front-process.js');
-const PACKAGE_CLI = path.join(REPO, 'dist', 'bench', 'real-usb-package-cli.js');
 const ROUND_TRIPS = 200;
 /** Untimed downloads before the first timed one (see the warm-up note in main()). */
 const WARM_UP_DOWNLOADS = 4;
@@ -36,33 +33,6 @@ const WARM_UP_DOWNLOADS = 4;
 interface FrontHandle {
   waitForPresentation(n: number, timeoutMs: number): Promise<unknown>;
   stop(): Promise<number>;
-}
-
-interface Timed {
-  exitCode: number | null;
-  seconds: number;
-  /** When the first stdout line arrived (our --json `start` line: the board found and opened). */
-  firstLineS: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function timed(command: string, args: string[]): Promise<Timed> {
-  const start = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let firstLineS: number | null = null;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (firstLineS === null && stdout.includes('\n')) firstLineS = (performance.now() - start) / 1000;
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) =>
-      resolve({ exitCode: code, seconds: (performance.now() - start) / 1000, firstLineS, stdout, stderr }),
-    );
-  });
 }
 
 async function waitFor(probe: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -135,71 +105,29 @@ async function main(): Promise<void> {
       await bus.close();
     }
     if (rootfsAlt === null) throw new Error('the rootfs alt was never used');
-    const ours: Timed[] = [];
-    const theirs: Timed[] = [];
-    const packageCli: Timed[] = [];
-    const packageLoop: number[] = [];
-    const payloadBytes = new Uint8Array(await readFile(payload));
     // What start-up costs here (TCG runs JavaScript several times slower than the host).
     const nodeStart = await timed(process.execPath, ['-e', '0']);
     // The board front is a Node program too: under TCG its first downloads run several times slower
     // while its JIT warms up (measured 8.0, 5.9, 5.1, 3.8, then 3.0 s for the same loop). Warm it up
-    // first, so that neither tool pays for it.
-    const probe = await timed(process.execPath, [CLI, 'download', '--alt', 'rootfs', '--json', payload]);
-    if (probe.exitCode !== 0)
-      throw new Error(`our download failed (exit ${probe.exitCode}): ${probe.stderr.slice(-400)}`);
-    const blockBytes = (JSON.parse(probe.stdout.split('\n')[0]!) as { transferSizeBytes: number })
-      .transferSizeBytes;
-    for (let i = 0; i < WARM_UP_DOWNLOADS; i++) await packageDownloadS(rootfsAlt, payloadBytes, blockBytes);
-    const runOurs = async (): Promise<void> => {
-      ours.push(await timed(process.execPath, [CLI, 'download', '--alt', 'rootfs', '--json', payload]));
-    };
-    const runTheirs = async (): Promise<void> => {
-      theirs.push(await timed('dfu-util', ['-d', '0483:df11', '-a', String(rootfsAlt), '-D', payload]));
-    };
-    const runPackageCli = async (): Promise<void> => {
-      packageCli.push(
-        await timed(process.execPath, [PACKAGE_CLI, String(rootfsAlt), payload, String(blockBytes)]),
-      );
-    };
-    const tools = [runOurs, runTheirs, runPackageCli];
-    for (let round = 0; round < rounds; round++) {
-      // Rotating who goes first (A B C, B C A, C A B, …): a drift in the guest falls on all alike, and
-      // each round's three runs are close in time, so their ratios are taken per round.
-      for (let i = 0; i < tools.length; i++) await tools[(round + i) % tools.length]!();
-      const failed = [ours.at(-1)!, theirs.at(-1)!, packageCli.at(-1)!].find((r) => r.exitCode !== 0);
-      if (failed)
-        throw new Error(`a download failed (exit ${failed.exitCode}): ${failed.stderr.slice(-400)}`);
-      packageLoop.push(await packageDownloadS(rootfsAlt, payloadBytes, blockBytes));
-    }
+    // first (one CLI download, then package-loop ones), so that no tool pays for it.
+    const compared = await compareDownloads({
+      altSpec: 'rootfs',
+      payload,
+      rounds,
+      warmUpDownloads: WARM_UP_DOWNLOADS,
+    });
     // Per request, the same GETSTATUS: through our transport, and through the package alone.
     const roundTripOursMs = await oursRoundTripMs(ROUND_TRIPS);
     const roundTripPackageMs = await packageRoundTripMs(ROUND_TRIPS);
-    const transferS = ours.map((r) => {
-      const end = r.stdout.trim().split('\n').at(-1) ?? '{}';
-      return ((JSON.parse(end) as { durationMs?: number }).durationMs ?? NaN) / 1000;
-    });
     await writeFile(
       resultPath,
       JSON.stringify({
         ok: true,
         fileBytes,
         rootfsAlt,
-        oursS: median(ours.map((r) => r.seconds)),
-        ratio: median(ours.map((r, i) => r.seconds / theirs[i]!.seconds)),
-        packageCliS: median(packageCli.map((r) => r.seconds)),
-        packageCliRatio: median(packageCli.map((r, i) => r.seconds / theirs[i]!.seconds)),
-        oursTransferS: median(transferS),
-        packageLoopS: median(packageLoop),
-        dfuUtilS: median(theirs.map((r) => r.seconds)),
-        oursStartLineS: median(ours.map((r) => r.firstLineS ?? NaN)),
+        ...compared,
         nodeStartS: nodeStart.seconds,
         roundTripMs: { ours: roundTripOursMs, usbPackage: roundTripPackageMs },
-        runs: {
-          ours: ours.map((r) => r.seconds),
-          dfuUtil: theirs.map((r) => r.seconds),
-          packageCli: packageCli.map((r) => r.seconds),
-        },
       }),
     );
   } finally {

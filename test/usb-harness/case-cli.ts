@@ -248,3 +248,62 @@ export async function dfuUtilMp15(ctx: CaseContext): Promise<DfuUtilResult> {
     await front.stop();
   }
 }
+
+export interface CliPartitionIterationResult {
+  flash: Omit<CliRun, 'stdout'> & { detachStages: string[]; outcome: JsonLine | null };
+  download: CliRun;
+  upload: CliRun;
+  downloadedBytes: number;
+  /** The upload returned exactly what the download wrote. */
+  uploadMatches: boolean;
+  board: FrontReport;
+  presentations: Presentation[];
+}
+
+/**
+ * The iteration loop `flash --no-detach` exists for: the full layout once, the board left in U-Boot's
+ * stm32prog, then one partition rewritten with `download` and read back with `upload`, over the real
+ * bus, without the board going back through the ROM code.
+ */
+export async function cliPartitionIteration(ctx: CaseContext): Promise<CliPartitionIterationResult> {
+  const sample = await writeSampleLayout(path.join(ctx.scratchDir, 'layout-iteration'), {
+    soc: 'mp15',
+    rootfsBytes: ROOTFS_BYTES,
+  });
+  if (!ctx.fullSamples) await trimSample(sample.files, path.dirname(sample.layoutPath));
+  const image = path.join(ctx.scratchDir, 'rootfs-next.bin');
+  const imageBytes = patternBytes(ROOTFS_BYTES, 99);
+  await writeFile(image, imageBytes);
+  const readBack = path.join(ctx.scratchDir, 'rootfs-read-back.bin');
+  const front = FrontProcess.start({ soc: 'mp15' });
+  try {
+    await front.waitForPresentation(1, 30_000);
+    await hostSeesBoard(15_000);
+    const flashRun = await runCli(['flash', '-w', sample.layoutPath, '--json', '--no-detach'], 600_000);
+    const events = flashRun.stdout
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as JsonLine);
+    const download = await runCli(['download', '--alt', 'rootfs', '--json', image], 120_000);
+    const upload = await runCli(
+      ['upload', '--alt', 'rootfs', '--size', String(ROOTFS_BYTES), '--json', readBack],
+      120_000,
+    );
+    const uploaded = existsSync(readBack) ? await readFile(readBack) : null;
+    return {
+      flash: {
+        ...withoutStdout(flashRun),
+        detachStages: events.filter((e) => e.type === 'detach').map((e) => String(e['stage'])),
+        outcome: events.at(-1) ?? null,
+      },
+      download,
+      upload,
+      downloadedBytes: imageBytes.length,
+      uploadMatches: uploaded !== null && Buffer.from(imageBytes).equals(uploaded),
+      board: await front.report(),
+      presentations: front.presentations(),
+    };
+  } finally {
+    await front.stop();
+  }
+}

@@ -1,5 +1,10 @@
 import type { BackendMp13Result, BackendMp15Result } from './case-backend-direct.js';
-import type { CliFlashResult, CliListResult, DfuUtilResult } from './case-cli.js';
+import type {
+  CliFlashResult,
+  CliListResult,
+  CliPartitionIterationResult,
+  DfuUtilResult,
+} from './case-cli.js';
 
 /** What each case of guest-cases.ts records, by case name. */
 export interface CaseResults {
@@ -12,6 +17,7 @@ export interface CaseResults {
   'cli-flash-mp25': CliFlashResult;
   'cli-uboot-no-reconnect': CliFlashResult;
   'cli-layout-rejected': CliFlashResult;
+  'cli-partition-iteration': CliPartitionIterationResult;
 }
 
 export type CaseName = keyof CaseResults;

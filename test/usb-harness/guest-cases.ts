@@ -13,7 +13,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { backendMp13Reenumeration, backendMp15, type CaseContext } from './case-backend-direct.js';
-import { cliFlash, cliList, dfuUtilMp15 } from './case-cli.js';
+import { cliFlash, cliList, cliPartitionIteration, dfuUtilMp15 } from './case-cli.js';
 import type { CaseName, CaseResult, CaseResults } from './case-results.js';
 
 const CASES: { [K in CaseName]: (ctx: CaseContext) => Promise<CaseResults[K]> } = {
@@ -34,6 +34,7 @@ const CASES: { [K in CaseName]: (ctx: CaseContext) => Promise<CaseResults[K]> } 
     }),
   // No --journal: the default folder is under the read-only HOME, which must only be a warning.
   'cli-layout-rejected': (ctx) => cliFlash(ctx, { soc: 'mp15', scenario: 'layout-rejected', journal: false }),
+  'cli-partition-iteration': cliPartitionIteration,
 };
 
 async function main(): Promise<number> {

@@ -26,6 +26,7 @@ const ALL_CASES: CaseName[] = [
   'cli-flash-mp25',
   'cli-uboot-no-reconnect',
   'cli-layout-rejected',
+  'cli-partition-iteration',
 ];
 const SELECTED = process.env['USB_HARNESS_CASES']?.split(/[\s,]+/).filter(Boolean) ?? ALL_CASES;
 
@@ -341,5 +342,27 @@ describeCase('cli-layout-rejected', () => {
     expect(data.outcome).toMatchObject({ type: 'outcome', ok: false, symptom: 'layout-rejected' });
     expect(data.run.stderr).toMatch(/warning: no session journal/);
     expectReadOnlyHomeTolerated(data.run.stderr);
+  });
+});
+
+describeCase('cli-partition-iteration', () => {
+  it('flash --no-detach leaves the board in U-Boot: no final DETACH, no re-enumeration after it', () => {
+    const data = result('cli-partition-iteration');
+    expect(data.flash.exitCode, data.flash.stderr).toBe(0);
+    expect(data.flash.outcome).toMatchObject({ type: 'outcome', ok: true });
+    expect(data.flash.detachStages).toEqual(['tfa', 'uboot-layout']);
+    expect(data.flash.stderr).toContain("The board stays in U-Boot's stm32prog");
+    // ROM, U-Boot (layout), U-Boot (partitions): the download and the upload used the last one
+    expect(data.presentations.map((p) => p.stage)).toEqual(['rom', 'uboot-layout', 'uboot-flash']);
+  });
+
+  it('download rewrites one partition and upload reads back the same bytes', () => {
+    const data = result('cli-partition-iteration');
+    expect(data.download.exitCode, data.download.stderr).toBe(0);
+    const end = JSON.parse(data.download.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(end).toMatchObject({ type: 'end', ok: true, bytes: data.downloadedBytes });
+    expect(data.upload.exitCode, data.upload.stderr).toBe(0);
+    expect(data.uploadMatches).toBe(true);
+    expect(data.board.violations).toEqual([]);
   });
 });
